@@ -1,0 +1,131 @@
+"""StreamField blocks shared by every page type.
+
+Editors get a small, safe set: no raw HTML, rich text limited to the
+features a lay reader needs, and every image carries alt text.
+"""
+
+from django.core.exceptions import ValidationError
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+SIMPLE_RICH_TEXT_FEATURES = ["bold", "italic", "link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2")
+
+    class Meta:
+        icon = "title"
+        template = "components/blocks/heading.html"
+
+
+class LinkBlock(blocks.StructBlock):
+    """A link to a page on this site or to an external address, with its own label."""
+
+    label = blocks.CharBlock(max_length=80)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.URLBlock(required=False, label="External URL")
+
+    class Meta:
+        icon = "link"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ValidationError("Choose a page or enter a URL, not both.")}
+            )
+        return value
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250,
+        required=False,
+        help_text="Describe the image for people who cannot see it. "
+        "Leave empty only to use the image's own description.",
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+    credit = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "components/blocks/image.html"
+
+
+class InlineQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=800)
+    attribution = blocks.CharBlock(max_length=160)
+    role = blocks.CharBlock(max_length=160, required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "components/blocks/quote.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video shown through Wagtail's embeds.
+
+    The player loads only when the reader asks for it, so that no third-party
+    script or cookie arrives with the page.
+    """
+
+    video = EmbedBlock(help_text="A YouTube or Vimeo address.")
+    title = blocks.CharBlock(max_length=160)
+    transcript = blocks.RichTextBlock(features=SIMPLE_RICH_TEXT_FEATURES, required=False)
+
+    class Meta:
+        icon = "media"
+        template = "components/blocks/video.html"
+
+
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(max_length=400, required=False)
+    button_label = blocks.CharBlock(max_length=60, default="Donate now")
+    page = blocks.PageChooserBlock(required=False, help_text="Link to a page on this site...")
+    url = blocks.URLBlock(
+        required=False, help_text="...or leave both empty to use the donate page."
+    )
+
+    class Meta:
+        icon = "pick"
+        template = "components/blocks/call_to_action.html"
+
+
+class FactBlock(blocks.StructBlock):
+    """A figure with its source, so that every statistic on the site can be checked."""
+
+    figure = blocks.CharBlock(max_length=40, help_text="For example “1,000”.")
+    text = blocks.CharBlock(max_length=200, help_text="What the figure means.")
+    source = blocks.CharBlock(max_length=200)
+    source_url = blocks.URLBlock(required=False)
+
+    class Meta:
+        icon = "info-circle"
+        template = "components/blocks/fact.html"
+
+
+class FactBoxBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    body = blocks.RichTextBlock(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"])
+
+    class Meta:
+        icon = "help"
+        template = "components/blocks/fact_box.html"
+
+
+class BaseStreamBlock(blocks.StreamBlock):
+    """Body content for standard pages; apps extend it with their own choosers."""
+
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    image = ImageBlock()
+    quote = InlineQuoteBlock()
+    video = VideoBlock()
+    call_to_action = CallToActionBlock()
+    fact_box = FactBoxBlock()

@@ -1,0 +1,161 @@
+"""Abstract base page, small field mixins and the site-wide settings.
+
+Fields shared by several page types live here once, so that listings,
+cards and social metadata read the same attribute names everywhere.
+"""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LinkBlock
+
+
+class ListingFieldsMixin(models.Model):
+    """What a page looks like when it appears as a card in a listing."""
+
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown on cards. Choose the focal point on the image itself.",
+    )
+    listing_summary = models.TextField(
+        blank=True,
+        max_length=300,
+        help_text="One or two plain sentences for cards and search results.",
+    )
+
+    listing_panels = [
+        MultiFieldPanel(
+            [FieldPanel("listing_image"), FieldPanel("listing_summary")],
+            heading="Listing card",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class SocialFieldsMixin(models.Model):
+    """What a page looks like when it is shared."""
+
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the page is shared. Falls back to the listing image.",
+    )
+    social_text = models.CharField(max_length=255, blank=True)
+
+    social_panels = [
+        MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="Sharing")
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
+    """Every public page type derives from this."""
+
+    show_in_menus_default = False
+
+    search_fields = Page.search_fields + [index.SearchField("listing_summary")]
+    promote_panels = (
+        Page.promote_panels + ListingFieldsMixin.listing_panels + (SocialFieldsMixin.social_panels)
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def card_summary(self):
+        return self.listing_summary or self.search_description
+
+    @property
+    def card_image(self):
+        return self.listing_image
+
+    def get_breadcrumbs(self):
+        """Ancestors below the site root, for the breadcrumb trail."""
+        return self.get_ancestors().filter(depth__gt=1).specific(defer=True)
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """The charity's identity and the default donate destination, editable by editors."""
+
+    charity_name = models.CharField(max_length=120, default="Breast Cancer Now")
+    charity_number = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="As printed in the footer, e.g. “Registered charity in England (1160558)”.",
+    )
+    tagline = models.CharField(max_length=160, blank=True)
+    donate_url = models.URLField(
+        blank=True, help_text="The charity's donation page. Every donate button leads here."
+    )
+    donate_label = models.CharField(max_length=40, default="Donate")
+    contact_email = models.EmailField(blank=True)
+    facebook_url = models.URLField(blank=True)
+    instagram_url = models.URLField(blank=True)
+    x_url = models.URLField(blank=True, verbose_name="X (Twitter) URL")
+    linkedin_url = models.URLField(blank=True)
+    youtube_url = models.URLField(blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("charity_name"), FieldPanel("charity_number"), FieldPanel("tagline")],
+            heading="Charity",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("donate_url"), FieldPanel("donate_label"), FieldPanel("contact_email")],
+            heading="Donations and contact",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("facebook_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("x_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading="Social media",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+    @property
+    def social_links(self):
+        pairs = [
+            ("Facebook", self.facebook_url),
+            ("Instagram", self.instagram_url),
+            ("X (Twitter)", self.x_url),
+            ("LinkedIn", self.linkedin_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(name, url) for name, url in pairs if url]
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(BaseSiteSetting):
+    """Header and footer links, so editors can change navigation without a deploy."""
+
+    header_links = StreamField([("link", LinkBlock())], blank=True)
+    footer_links = StreamField([("link", LinkBlock())], blank=True)
+    footer_text = models.TextField(blank=True, max_length=500)
+
+    panels = [FieldPanel("header_links"), FieldPanel("footer_links"), FieldPanel("footer_text")]
+
+    class Meta:
+        verbose_name = "navigation"

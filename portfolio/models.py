@@ -1,0 +1,179 @@
+"""The site-wide pages that sit on top of research and stories: home,
+strategy and standard pages. The shared base lives in `portfolio.base`.
+"""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES, BaseStreamBlock, FactBlock
+from portfolio.base.models import BasePage, NavigationSettings, SiteSettings  # noqa: F401
+from research.models import Quote, ResearchProjectPage, Theme
+from stories.models import StoryPage
+
+
+class AmbitionBlock(blocks.StructBlock):
+    """A strategy target: the figure and year, and an honest word on progress."""
+
+    figure = blocks.CharBlock(max_length=20, help_text="e.g. “25%” or “50%+”.")
+    target = blocks.CharBlock(
+        max_length=200, help_text="The target in words, e.g. “fewer people develop secondary…”."
+    )
+    year = blocks.IntegerBlock(min_value=2000, max_value=2100)
+    progress = blocks.TextBlock(
+        max_length=400, required=False, help_text="How progress stands, in a sentence or two."
+    )
+
+    class Meta:
+        icon = "crosshairs"
+        template = "components/blocks/ambition.html"
+
+
+class PriorityBlock(blocks.StructBlock):
+    """A strategic priority, linked to the themes and projects that serve it."""
+
+    heading = blocks.CharBlock(max_length=120)
+    summary = blocks.RichTextBlock(features=SIMPLE_RICH_TEXT_FEATURES)
+    themes = blocks.ListBlock(SnippetChooserBlock("research.Theme"), required=False)
+    projects = blocks.ListBlock(
+        blocks.PageChooserBlock(page_type="research.ResearchProjectPage"), required=False
+    )
+
+    class Meta:
+        icon = "list-ol"
+        template = "components/blocks/priority.html"
+
+
+class HomePage(BasePage):
+    mission = models.CharField(
+        max_length=200, help_text="The mission in one sentence, shown as the main heading."
+    )
+    introduction = models.TextField(max_length=600, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ambitions_heading = models.CharField(max_length=120, default="Our ambitions")
+    ambitions = StreamField([("ambition", AmbitionBlock())], blank=True)
+    key_facts = StreamField([("fact", FactBlock())], blank=True)
+    donate_heading = models.CharField(max_length=120, default="We need research more than ever")
+    donate_text = models.TextField(max_length=500, blank=True)
+    donate_button_label = models.CharField(max_length=60, default="Donate to research")
+
+    template = "pages/home_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "research.ResearchIndexPage",
+        "stories.StoryIndexPage",
+        "portfolio.StrategyPage",
+        "portfolio.StandardPage",
+    ]
+    max_count = 1
+
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("mission"), FieldPanel("introduction"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("ambitions_heading"), FieldPanel("ambitions")], heading="Ambitions"
+        ),
+        FieldPanel("key_facts"),
+        MultipleChooserPanel(
+            "featured_themes", chooser_field_name="theme", heading="Featured themes", max_num=8
+        ),
+        MultipleChooserPanel(
+            "featured_projects",
+            chooser_field_name="project",
+            heading="Featured projects",
+            max_num=6,
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("donate_heading"),
+                FieldPanel("donate_text"),
+                FieldPanel("donate_button_label"),
+            ],
+            heading="Donate call to action",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_themes"] = [
+            item.theme for item in self.featured_themes.select_related("theme__listing_image")
+        ]
+        featured_ids = list(self.featured_projects.values_list("project_id", flat=True))
+        projects = (
+            ResearchProjectPage.objects.live().public().with_card_relations().in_bulk(featured_ids)
+        )
+        context["featured_projects"] = [projects[pk] for pk in featured_ids if pk in projects]
+        context["latest_stories"] = (
+            StoryPage.objects.live()
+            .public()
+            .select_related("listing_image", "hero_image")
+            .prefetch_related("themes")
+            .order_by("-date", "-pk")[:3]
+        )
+        context["home_quote"] = (
+            Quote.objects.filter(live=True, show_on_home=True)
+            .select_related("researcher__institution")
+            .first()
+        )
+        return context
+
+
+class HomeFeaturedTheme(Orderable):
+    page = ParentalKey(HomePage, related_name="featured_themes", on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("theme")]
+
+
+class HomeFeaturedProject(Orderable):
+    page = ParentalKey(HomePage, related_name="featured_projects", on_delete=models.CASCADE)
+    project = models.ForeignKey(ResearchProjectPage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("project")]
+
+
+class StrategyBodyBlock(BaseStreamBlock):
+    ambition = AmbitionBlock()
+    priority = PriorityBlock()
+
+
+class StrategyPage(BasePage):
+    """The charity's strategy and approach for secondary breast cancer."""
+
+    introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
+    body = StreamField(StrategyBodyBlock())
+
+    template = "pages/strategy_page.html"
+    parent_page_types = ["portfolio.HomePage"]
+    subpage_types = ["portfolio.StandardPage"]
+    max_count = 1
+    content_panels = BasePage.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = "strategy page"
+
+
+class StandardPage(BasePage):
+    """About secondary breast cancer, accessibility statement, privacy notice..."""
+
+    introduction = models.TextField(max_length=600, blank=True)
+    body = StreamField(BaseStreamBlock())
+
+    template = "pages/standard_page.html"
+    parent_page_types = ["portfolio.HomePage", "portfolio.StandardPage", "portfolio.StrategyPage"]
+    subpage_types = ["portfolio.StandardPage"]
+    content_panels = BasePage.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = "standard page"

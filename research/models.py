@@ -1,0 +1,608 @@
+"""The research portfolio: themes, institutions, researchers, projects,
+quotes and achievements.
+
+Themes, institutions and researchers are snippets with stable, editable
+slugs: their public pages and the listing's filter URLs are built from those
+slugs, so renaming a theme never breaks a link someone has shared.
+Projects are pages, so editors get drafts, previews, moderation and
+scheduling. This app never imports `stories`: the stories that mention a
+project reach it through the reverse relation `project.related_stories`.
+"""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    Orderable,
+    PageManager,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
+from portfolio.base.models import BasePage
+
+UK_REGIONS = [
+    ("north-east", "North East England"),
+    ("north-west", "North West England"),
+    ("yorkshire", "Yorkshire and the Humber"),
+    ("east-midlands", "East Midlands"),
+    ("west-midlands", "West Midlands"),
+    ("east", "East of England"),
+    ("london", "London"),
+    ("south-east", "South East England"),
+    ("south-west", "South West England"),
+    ("scotland", "Scotland"),
+    ("wales", "Wales"),
+    ("northern-ireland", "Northern Ireland"),
+    ("outside-uk", "Outside the UK"),
+]
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lower-case letters, numbers and single hyphens, e.g. “liquid-biopsy”.",
+)
+org_id_validator = RegexValidator(
+    r"^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]+$",
+    "Use an org-id identifier such as GB-CHC-1160558 or GB-EDU-133786.",
+)
+
+
+class StableSlugMixin(models.Model):
+    """A slug set once from the name and then left alone.
+
+    Public URLs (theme pages, filter links) are built from it, so it is
+    never regenerated when the name changes; editors may change it on
+    purpose.
+    """
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        blank=True,
+        validators=[slug_validator],
+        help_text="Used in web addresses. Changing it breaks links people have saved.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug(slugify(str(self))[:70] or "item")
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self, base):
+        candidate, n = base, 2
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        while others.filter(slug=candidate).exists():
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+
+class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, models.Model):
+    """A research theme (taxonomy): how the public browses the portfolio."""
+
+    name = models.CharField(max_length=80, unique=True)
+    short_description = models.CharField(
+        max_length=250, help_text="One sentence, shown on cards and filter help."
+    )
+    introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"], blank=True)
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    panels = [
+        TitleFieldPanel("name", targets=["slug"]),
+        FieldPanel("slug"),
+        FieldPanel("short_description"),
+        FieldPanel("introduction"),
+        FieldPanel("listing_image"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("short_description")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "components/theme_preview.html"
+
+
+class Institution(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    city = models.CharField(max_length=80)
+    region = models.CharField(max_length=20, choices=UK_REGIONS)
+    country = models.CharField(max_length=2, default="GB", help_text="ISO 3166 code, e.g. GB.")
+    website = models.URLField(blank=True)
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=80,
+        blank=True,
+        validators=[org_id_validator],
+        help_text="From org-id.guide, e.g. GB-CHC-… or GB-EDU-….",
+    )
+
+    panels = [
+        TitleFieldPanel("name", targets=["slug"]),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("region"), FieldPanel("country")]),
+        FieldPanel("website"),
+        FieldPanel("org_id"),
+    ]
+    search_fields = [index.SearchField("name"), index.FilterField("region")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "components/institution_preview.html"
+
+
+class Researcher(
+    DraftStateMixin, RevisionMixin, PreviewableMixin, StableSlugMixin, index.Indexed, models.Model
+):
+    title = models.CharField(max_length=40, blank=True, help_text="e.g. Dr, Professor.")
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    role = models.CharField(max_length=160, blank=True)
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="researchers",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    biography = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("institution"),
+        FieldPanel("photo"),
+        FieldPanel("biography"),
+    ]
+    search_fields = [
+        index.SearchField("first_name"),
+        index.SearchField("last_name"),
+        index.SearchField("role"),
+    ]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    def get_preview_template(self, request, mode_name):
+        return "components/researcher_preview.html"
+
+
+class ResearchIndexPage(BasePage):
+    """`/research/`: the way into the portfolio."""
+
+    introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
+
+    template = "pages/research_index_page.html"
+    parent_page_types = ["portfolio.HomePage"]
+    subpage_types = ["research.ResearchProjectPage", "research.AchievementIndexPage"]
+    max_count = 1
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+
+    PER_PAGE = 12
+
+    def get_context(self, request, *args, **kwargs):
+        from portfolio.base.pagination import paginate
+
+        context = super().get_context(request, *args, **kwargs)
+        projects = (
+            ResearchProjectPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .with_card_relations()
+            .order_by("-award_date", "-pk")
+        )
+        context["projects"] = paginate(request, projects, self.PER_PAGE)
+        context["themes"] = Theme.objects.all()
+        return context
+
+
+class ProjectStatus(models.TextChoices):
+    NOT_STARTED = "not-started", "Not started"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+
+
+class ProjectQuerySet(PageQuerySet):
+    def with_card_relations(self):
+        """The joins and prefetches a project card needs, so listings do not grow per result."""
+        return self.select_related(
+            "lead_researcher", "institution", "listing_image", "image"
+        ).prefetch_related("themes")
+
+
+ProjectManager = PageManager.from_queryset(ProjectQuerySet)
+
+
+class ResearchProjectPage(BasePage):
+    """A funded research project or clinical trial."""
+
+    lay_summary = RichTextField(
+        features=SIMPLE_RICH_TEXT_FEATURES,
+        help_text="Plain English for anyone: what the project asks, and why it matters.",
+    )
+    scientific_summary = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"], blank=True)
+    themes = ParentalManyToManyField(Theme, related_name="projects", blank=True)
+    lead_researcher = models.ForeignKey(
+        Researcher,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
+    )
+    co_investigators = ParentalManyToManyField(
+        Researcher, related_name="co_investigated_projects", blank=True
+    )
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    award_amount = models.DecimalField(
+        "award amount (GBP)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    award_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    grant_reference = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    trial_registration = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(ISRCTN\d{8}|NCT\d{8})$",
+                "Enter an ISRCTN (ISRCTN12345678) or ClinicalTrials.gov (NCT12345678) id.",
+            )
+        ],
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image. Leave empty to use the image's own description.",
+    )
+
+    objects = ProjectManager()
+
+    template = "pages/research_project_page.html"
+    parent_page_types = ["research.ResearchIndexPage"]
+    subpage_types = []
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("lay_summary"),
+        FieldPanel("scientific_summary"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_researcher"),
+                FieldPanel("co_investigators"),
+                FieldPanel("institution"),
+            ],
+            heading="People and place",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("award_amount"), FieldPanel("award_date")]),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("grant_reference"), FieldPanel("trial_registration")]),
+            ],
+            heading="Award",
+        ),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        InlinePanel("outputs", heading="Outputs (publications)", label="Publication"),
+    ]
+
+    search_fields = BasePage.search_fields + [
+        index.SearchField("lay_summary"),
+        index.SearchField("scientific_summary"),
+        index.SearchField("grant_reference"),
+        index.RelatedFields("lead_researcher", [index.SearchField("last_name")]),
+        index.RelatedFields("institution", [index.SearchField("name")]),
+        index.FilterField("award_date"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+
+    class Meta:
+        verbose_name = "research project"
+        indexes = [models.Index(fields=["award_date"]), models.Index(fields=["end_date"])]
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be after the start date."})
+
+    def status_on(self, day):
+        if self.start_date and day < self.start_date:
+            return ProjectStatus.NOT_STARTED
+        if self.end_date and day > self.end_date:
+            return ProjectStatus.COMPLETED
+        if self.start_date or self.end_date:
+            return ProjectStatus.ACTIVE
+        return None
+
+    @property
+    def status(self):
+        return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self):
+        status = self.status
+        return ProjectStatus(status).label if status else ""
+
+    @property
+    def trial_registration_url(self):
+        reg = self.trial_registration
+        if reg.startswith("ISRCTN"):
+            return f"https://www.isrctn.com/{reg}"
+        if reg.startswith("NCT"):
+            return f"https://clinicaltrials.gov/study/{reg}"
+        return ""
+
+    @property
+    def image_alt_text(self):
+        return self.image_alt or (self.image.description if self.image else "")
+
+    @property
+    def card_image(self):
+        return self.listing_image or self.image
+
+    @cached_property
+    def all_researchers(self):
+        people = [self.lead_researcher] if self.lead_researcher else []
+        return people + [r for r in self.co_investigators.all() if r != self.lead_researcher]
+
+
+class ProjectOutput(Orderable):
+    """A publication from a project, identified by DOI or PubMed id so it can be linked."""
+
+    project = ParentalKey(ResearchProjectPage, related_name="outputs", on_delete=models.CASCADE)
+    title = models.CharField(max_length=300)
+    journal = models.CharField(max_length=160, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[
+            RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1038/s41586-020-1234-5.")
+        ],
+    )
+    pmid = models.CharField(
+        "PubMed id",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,9}$", "A PubMed id is a number, e.g. 31234567.")],
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("journal"), FieldPanel("year")]),
+        FieldRowPanel([FieldPanel("doi"), FieldPanel("pmid")]),
+    ]
+
+    def clean(self):
+        super().clean()
+        self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
+        if not self.doi and not self.pmid:
+            raise ValidationError("Give a DOI or a PubMed id so that readers can find the paper.")
+
+    @property
+    def url(self):
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+
+
+class AchievementKind(models.TextChoices):
+    TREATMENT = "treatment", "New treatment or drug approval"
+    DISCOVERY = "discovery", "Laboratory discovery"
+    TEST = "test", "New test or diagnostic"
+    TRIAL = "trial", "Clinical trial result"
+    CARE = "care", "Better care or policy"
+
+
+class Achievement(
+    DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
+):
+    """Something the research achieved, shown on the achievements timeline."""
+
+    title = models.CharField(max_length=200)
+    summary = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES)
+    date = models.DateField(help_text="When it happened (the day, or the first of the month).")
+    kind = models.CharField(max_length=20, choices=AchievementKind.choices)
+    projects = ParentalManyToManyField(ResearchProjectPage, related_name="achievements", blank=True)
+    researchers = ParentalManyToManyField(Researcher, related_name="achievements", blank=True)
+    themes = ParentalManyToManyField(Theme, related_name="achievements", blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_url = models.URLField(blank=True, help_text="Where readers can check it.")
+    source_label = models.CharField(max_length=160, blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
+        FieldPanel("summary"),
+        FieldPanel("themes"),
+        FieldPanel("projects"),
+        FieldPanel("researchers"),
+        FieldPanel("image"),
+        FieldRowPanel([FieldPanel("source_url"), FieldPanel("source_label")]),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("summary")]
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_preview_template(self, request, mode_name):
+        return "components/achievement_preview.html"
+
+
+class Quote(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
+    """A researcher's words, with where they may be shown."""
+
+    text = models.TextField(max_length=1000)
+    researcher = models.ForeignKey(
+        Researcher, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    attribution = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Who said it, if not one of the researchers above.",
+    )
+    context = models.CharField(
+        max_length=250, blank=True, help_text="e.g. “on the LEGACY study results”."
+    )
+    show_on_home = models.BooleanField(default=False)
+    project = models.ForeignKey(
+        ResearchProjectPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+        help_text="Show on this project's page.",
+    )
+    achievement = models.ForeignKey(
+        Achievement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+        help_text="Show with this achievement.",
+    )
+
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("researcher"),
+        FieldPanel("attribution"),
+        FieldPanel("context"),
+        MultiFieldPanel(
+            [FieldPanel("show_on_home"), FieldPanel("project"), FieldPanel("achievement")],
+            heading="Where it is shown",
+            help_text="Any quote can also be placed in a story with a quote block.",
+        ),
+    ]
+    search_fields = [index.SearchField("text"), index.SearchField("attribution")]
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        words = self.text.split()
+        return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+    def clean(self):
+        super().clean()
+        if not self.researcher and not self.attribution:
+            raise ValidationError(
+                {"attribution": "Say who said it: choose a researcher or type a name."}
+            )
+
+    @property
+    def speaker(self):
+        return self.researcher.full_name if self.researcher else self.attribution
+
+    @property
+    def speaker_role(self):
+        if self.researcher:
+            parts = [self.researcher.role]
+            if self.researcher.institution_id:
+                parts.append(self.researcher.institution.name)
+            return ", ".join(p for p in parts if p)
+        return ""
+
+    def get_preview_template(self, request, mode_name):
+        return "components/quote_preview.html"
+
+
+class AchievementIndexPage(BasePage):
+    """The achievements timeline."""
+
+    introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
+
+    template = "pages/achievement_index_page.html"
+    parent_page_types = ["research.ResearchIndexPage"]
+    subpage_types = []
+    max_count = 1
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        achievements = (
+            Achievement.objects.filter(live=True)
+            .select_related("image")
+            .prefetch_related(
+                "themes",
+                models.Prefetch(
+                    "projects",
+                    queryset=ResearchProjectPage.objects.live()
+                    .public()
+                    .only("title", "url_path", "slug", "path", "depth"),
+                ),
+                models.Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.filter(live=True).select_related(
+                        "researcher__institution"
+                    ),
+                ),
+            )
+        )
+        years = {}
+        for achievement in achievements:
+            years.setdefault(achievement.date.year, []).append(achievement)
+        context["years"] = sorted(years.items(), reverse=True)
+        return context

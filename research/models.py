@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -27,6 +28,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     TitleFieldPanel,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -40,6 +42,7 @@ from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.models import BasePage
+from portfolio.base.pagination import paginate
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -212,8 +215,12 @@ class Researcher(
         return "components/researcher_preview.html"
 
 
-class ResearchIndexPage(BasePage):
-    """`/research/`: the way into the portfolio."""
+class ResearchIndexPage(RoutablePageMixin, BasePage):
+    """`/research/`: the way into the portfolio.
+
+    Theme, researcher and institution pages hang off it as routes, so their
+    addresses (`/research/themes/bone/`) come from the snippets' stable slugs.
+    """
 
     introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
 
@@ -225,20 +232,80 @@ class ResearchIndexPage(BasePage):
 
     PER_PAGE = 12
 
-    def get_context(self, request, *args, **kwargs):
-        from portfolio.base.pagination import paginate
-
-        context = super().get_context(request, *args, **kwargs)
-        projects = (
+    def projects(self):
+        return (
             ResearchProjectPage.objects.live()
             .public()
             .descendant_of(self)
             .with_card_relations()
             .order_by("-award_date", "-pk")
         )
-        context["projects"] = paginate(request, projects, self.PER_PAGE)
+
+    @path("")
+    def index_route(self, request):
+        context = self.get_context(request)
+        context["projects"] = paginate(request, self.projects(), self.PER_PAGE)
         context["themes"] = Theme.objects.all()
-        return context
+        return self.render(request, context_overrides=context)
+
+    @path("themes/<slug:slug>/", name="theme")
+    def theme_route(self, request, slug):
+        theme = get_object_or_404(Theme.objects.select_related("listing_image"), slug=slug)
+        projects = self.projects().filter(themes=theme)
+        return self.render(
+            request,
+            template="pages/theme_page.html",
+            context_overrides={
+                "theme": theme,
+                "projects": paginate(request, projects, self.PER_PAGE),
+                "achievements": theme.achievements.filter(live=True)[:6],
+                "breadcrumb_parent": self,
+            },
+        )
+
+    @path("researchers/<slug:slug>/", name="researcher")
+    def researcher_route(self, request, slug):
+        researcher = get_object_or_404(
+            Researcher.objects.filter(live=True).select_related("institution", "photo"),
+            slug=slug,
+        )
+        projects = (
+            self.projects()
+            .filter(models.Q(lead_researcher=researcher) | models.Q(co_investigators=researcher))
+            .distinct()
+        )
+        return self.render(
+            request,
+            template="pages/researcher_page.html",
+            context_overrides={
+                "researcher": researcher,
+                "projects": projects,
+                "quotes": researcher.quotes.filter(live=True),
+                "achievements": researcher.achievements.filter(live=True),
+                "breadcrumb_parent": self,
+            },
+        )
+
+    @path("institutions/<slug:slug>/", name="institution")
+    def institution_route(self, request, slug):
+        institution = get_object_or_404(Institution, slug=slug)
+        return self.render(
+            request,
+            template="pages/institution_page.html",
+            context_overrides={
+                "institution": institution,
+                "projects": paginate(
+                    request, self.projects().filter(institution=institution), self.PER_PAGE
+                ),
+                "researchers": institution.researchers.filter(live=True),
+                "breadcrumb_parent": self,
+            },
+        )
+
+    def url_for(self, obj):
+        """The public URL of a theme, researcher or institution."""
+        name = {Theme: "theme", Researcher: "researcher", Institution: "institution"}[type(obj)]
+        return self.url + self.reverse_subpage(name, kwargs={"slug": obj.slug})
 
 
 class ProjectStatus(models.TextChoices):

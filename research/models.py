@@ -91,8 +91,11 @@ class StableSlugMixin(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self._unique_slug(slugify(str(self))[:70] or "item")
+            self.slug = self._unique_slug(slugify(self.slug_source())[:70] or "item")
         super().save(*args, **kwargs)
+
+    def slug_source(self):
+        return str(self)
 
     def _unique_slug(self, base):
         candidate, n = base, 2
@@ -207,6 +210,9 @@ class Researcher(
     def __str__(self):
         return self.full_name
 
+    def slug_source(self):
+        return f"{self.first_name} {self.last_name}"
+
     @property
     def full_name(self):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
@@ -259,6 +265,8 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "theme": theme,
                 "projects": paginate(request, projects, self.PER_PAGE),
                 "achievements": theme.achievements.filter(live=True)[:6],
+                # Stories point at themes; this side only reads the reverse relation.
+                "stories": theme.stories.live().public().order_by("-first_published_at")[:3],
                 "breadcrumb_parent": self,
             },
         )

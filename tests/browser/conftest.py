@@ -1,0 +1,267 @@
+"""Browser harness: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Why the database is handled by hand here
+-----------------------------------------
+The live server runs in another thread, so it only sees committed data, which
+is why pytest-django makes every ``live_server`` test transactional: the
+database is flushed after *each* test. Loading the demo site (hundreds of rows,
+revisions, images) before each of ~25 page checks would be slow, and after a
+flush even Wagtail's root page and default site (created by data migrations)
+are gone. So in this directory:
+
+* ``transactional_db`` is overridden with a fixture that only unblocks database
+  access: pytest-django still runs these tests in its transactional group
+  (after the ordinary rolled-back ``db`` tests), but does not flush between them;
+* ``demo_site`` (module scope) resets the database to the freshly migrated
+  state, loads the demo content once with ``load_demo_content``, and on
+  teardown resets it again, so tests that run later find the database exactly
+  as migrations left it. The migrated state is captured once per session with
+  Django's own test serialisation (the same mechanism as ``serialized_rollback``).
+
+The browser tests only read, so sharing one data set inside a module is safe.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop alive in this thread, and Django
+# refuses ORM calls from a thread with a running loop. The ORM calls made here
+# are ordinary blocking ones, so the standard escape hatch is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MISSING_CHROMIUM = (
+    "Chromium not installed: apt-get install chromium to run the browser/accessibility tests"
+)
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def find_chromium():
+    if os.path.exists("/usr/bin/chromium"):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@pytest.fixture(scope="session")
+def chromium_executable():
+    path = find_chromium()
+    if path is None:
+        if in_ci():
+            pytest.fail(f"{MISSING_CHROMIUM} (CI=true, so a missing browser is a failure)")
+        pytest.skip(MISSING_CHROMIUM)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def transactional_db(django_db_setup, django_db_blocker):
+    """Overrides pytest-django's: database access for the live server, no flush.
+
+    ``live_server`` pulls this in by name (see the module docstring).
+    """
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+_baseline = {}
+
+
+def _migrated_state():
+    """The database as migrations left it, serialised once per session."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    if "default" not in _baseline:
+        if Page.objects.filter(depth=1).exists():
+            # Earlier tests rolled back, so this is the migrated state.
+            _baseline["default"] = connection.creation.serialize_db_to_string()
+        elif getattr(connection, "_test_serialized_contents", None):
+            _baseline["default"] = connection._test_serialized_contents
+        else:
+            pytest.fail(
+                "The test database was flushed by an earlier transactional test and no "
+                "serialised copy of the migrated state exists; run the browser tests first "
+                "or mark that test serialized_rollback=True."
+            )
+    return _baseline["default"]
+
+
+def reset_database():
+    """Flush everything and restore the migrated state (root page, default site...)."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    baseline = _migrated_state()
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(baseline)
+    cache.clear()
+
+
+@dataclass
+class DemoSite:
+    base_url: str
+    urls: dict
+
+    def url(self, key):
+        return self.base_url + self.urls[key]
+
+
+def _path(page_or_url):
+    from urllib.parse import urlsplit
+
+    url = page_or_url if isinstance(page_or_url, str) else page_or_url.get_url()
+    return urlsplit(url).path
+
+
+def demo_urls():
+    """One address for each public page type, looked up in the loaded demo content."""
+    from portfolio.models import HomePage, StandardPage, StrategyPage
+    from research.models import (
+        AchievementIndexPage,
+        Institution,
+        ResearchIndexPage,
+        ResearchProjectPage,
+        Researcher,
+        Theme,
+    )
+    from stories.models import StoryIndexPage, StoryPage
+
+    def first_live(model, **filters):
+        page = model.objects.live().public().filter(**filters).order_by("path").first()
+        if page is None:
+            pytest.fail(f"The demo content has no live {model._meta.verbose_name}.")
+        return page
+
+    def first(queryset, label):
+        obj = queryset.first()
+        if obj is None:
+            pytest.fail(f"The demo content has no {label}.")
+        return obj
+
+    research = first_live(ResearchIndexPage)
+    standard = (
+        StandardPage.objects.live().public().filter(slug="accessibility").first()
+        or first_live(StandardPage)
+    )
+    theme = Theme.objects.filter(slug="bone").first() or first(Theme.objects.all(), "theme")
+    researcher = first(Researcher.objects.filter(live=True).order_by("pk"), "live researcher")
+    institution = first(
+        Institution.objects.filter(researchers__live=True).distinct().order_by("pk"),
+        "institution with a live researcher",
+    )
+    return {
+        "home": _path(first_live(HomePage)),
+        "research-index": _path(research),
+        "research-project": _path(first_live(ResearchProjectPage)),
+        "theme": _path(research.url_for(theme)),
+        "researcher": _path(research.url_for(researcher)),
+        "institution": _path(research.url_for(institution)),
+        "achievements": _path(first_live(AchievementIndexPage)),
+        "story-index": _path(first_live(StoryIndexPage)),
+        "story": _path(first_live(StoryPage)),
+        "strategy": _path(first_live(StrategyPage)),
+        "standard": _path(standard),
+        "not-found": "/no-such-page/",
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, live_server):
+    """The demo content, loaded once for the module into the live server's database."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        reset_database()
+        try:
+            call_command("load_demo_content", verbosity=0)
+            yield DemoSite(base_url=live_server.url, urls=demo_urls())
+        finally:
+            reset_database()
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def format_violations(violations, limit=8):
+    """A readable list: rule id, impact, help, and the selectors of the failing elements."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'n/a'}): {violation['help']}"
+            f"\n    {violation.get('helpUrl', '')}"
+        )
+        nodes = violation.get("nodes", [])
+        for node in nodes[:limit]:
+            target = " ".join(str(part) for part in node.get("target", []))
+            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            lines.append(f"    * {target}\n        {summary[:300]}")
+        if len(nodes) > limit:
+            lines.append(f"    ... and {len(nodes) - limit} more elements")
+    return "\n".join(lines)
+
+
+def run_axe(page):
+    """Run axe-core (bundled with axe-playwright-python) on the page; return its raw result."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().run(page, options=AXE_OPTIONS).response
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` -> axe-core's result dict (``violations``, ``testEngine``...)."""
+    return run_axe
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page, label)`` fails the test with a readable violation list."""
+
+    def check(page, label):
+        violations = run_axe(page)["violations"]
+        if violations:
+            pytest.fail(
+                f"{label}: {len(violations)} axe WCAG 2.2 AA violation(s)\n"
+                + format_violations(violations),
+                pytrace=False,
+            )
+
+    return check

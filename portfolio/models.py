@@ -104,6 +104,10 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = "home page"
 
+    def get_schema_org(self, request):
+        root = self.get_site().root_url
+        return [SiteSettings.for_site(self.get_site()).as_schema_org(root)]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_themes"] = [

@@ -18,6 +18,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -41,7 +42,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
-from portfolio.base.models import BasePage
+from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
 
 UK_REGIONS = [
@@ -267,7 +268,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation.
                 "stories": theme.stories.live().public().order_by("-first_published_at")[:3],
-                "breadcrumb_parent": self,
+                **self.route_meta(theme.name, theme.short_description, theme.listing_image),
             },
         )
 
@@ -290,7 +291,18 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "projects": projects,
                 "quotes": researcher.quotes.filter(live=True),
                 "achievements": researcher.achievements.filter(live=True),
-                "breadcrumb_parent": self,
+                **self.route_meta(
+                    researcher.full_name,
+                    ", ".join(
+                        part
+                        for part in (
+                            researcher.role,
+                            researcher.institution.name if researcher.institution else "",
+                        )
+                        if part
+                    ),
+                    researcher.photo,
+                ),
             },
         )
 
@@ -306,9 +318,38 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                     request, self.projects().filter(institution=institution), self.PER_PAGE
                 ),
                 "researchers": institution.researchers.filter(live=True),
-                "breadcrumb_parent": self,
+                **self.route_meta(
+                    institution.name,
+                    f"Research funded at {institution.name}, {institution.city}.",
+                ),
             },
         )
+
+    def route_meta(self, title, description, image=None):
+        """Head metadata and breadcrumb for a page served by one of the routes above."""
+        return {
+            "breadcrumb_parent": self,
+            "breadcrumb_title": title,
+            "meta_title": title,
+            "meta_description": description,
+            "share_image": image,
+        }
+
+    def get_sitemap_urls(self, request=None):
+        """The index itself plus every theme, researcher and institution page it serves."""
+        urls = super().get_sitemap_urls(request)
+        root = self.get_full_url(request)
+        routes = [
+            ("theme", Theme.objects.all()),
+            ("researcher", Researcher.objects.filter(live=True)),
+            ("institution", Institution.objects.filter(projects__live=True).distinct()),
+        ]
+        for name, objects in routes:
+            for obj in objects.only("slug"):
+                urls.append(
+                    {"location": root + self.reverse_subpage(name, kwargs={"slug": obj.slug})}
+                )
+        return urls
 
     def url_for(self, obj):
         """The public URL of a theme, researcher or institution."""
@@ -465,12 +506,58 @@ class ResearchProjectPage(BasePage):
         return ""
 
     @property
+    def card_summary(self):
+        return self.listing_summary or strip_tags(self.lay_summary).strip()
+
+    @property
     def image_alt_text(self):
         return self.image_alt or (self.image.description if self.image else "")
 
     @property
     def card_image(self):
         return self.listing_image or self.image
+
+    def get_schema_org(self, request):
+        """A ResearchProject funded by a MonetaryGrant; only values the page really has."""
+        site = self.get_site()
+        root = site.root_url
+        funder = {"@id": f"{root}/#organization"}
+        project = {
+            "@type": "ResearchProject",
+            "@id": self.get_full_url(request) + "#project",
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "description": strip_tags(self.lay_summary).strip(),
+        }
+        if self.institution:
+            project["parentOrganization"] = {
+                "@type": "Organization",
+                "name": self.institution.name,
+                **({"url": self.institution.website} if self.institution.website else {}),
+            }
+        people = [
+            {"@type": "Person", "name": person.full_name, "jobTitle": person.role or None}
+            for person in self.all_researchers
+        ]
+        if people:
+            project["member"] = [{k: v for k, v in p.items() if v} for p in people]
+        if self.start_date:
+            project["foundingDate"] = self.start_date.isoformat()
+        if self.end_date:
+            project["dissolutionDate"] = self.end_date.isoformat()
+        grant = {"@type": "MonetaryGrant", "name": self.title, "funder": funder}
+        grant["fundedItem"] = {"@id": project["@id"]}
+        if self.grant_reference:
+            grant["identifier"] = self.grant_reference
+        if self.award_amount is not None:
+            grant["amount"] = {
+                "@type": "MonetaryAmount",
+                "currency": "GBP",
+                "value": float(self.award_amount),
+            }
+        project["funding"] = grant
+        organisation = SiteSettings.for_site(site).as_schema_org(root)
+        return [organisation, project]
 
     @cached_property
     def all_researchers(self):

@@ -19,8 +19,9 @@ from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from portfolio.base.blocks import BaseStreamBlock
-from portfolio.base.models import BasePage
+from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
+from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
 
 
@@ -149,6 +150,35 @@ class StoryPage(BasePage):
     @property
     def hero_alt_text(self):
         return self.hero_alt or (self.hero_image.description if self.hero_image else "")
+
+    @property
+    def og_type(self):
+        return "article"
+
+    def get_schema_org(self, request):
+        site = self.get_site()
+        root = site.root_url
+        article = {
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "description": self.intro,
+            "url": self.get_full_url(request),
+            "mainEntityOfPage": self.get_full_url(request),
+            "datePublished": self.date.isoformat(),
+            "publisher": {"@id": f"{root}/#organization"},
+        }
+        if self.last_published_at:
+            article["dateModified"] = self.last_published_at.isoformat()
+        authors = [{"@type": "Person", "name": a.name} for a in self.authors.all()]
+        if authors:
+            article["author"] = authors
+        else:
+            article["author"] = {"@id": f"{root}/#organization"}
+        image = self.card_image
+        if image:
+            article["image"] = share_image_url(image, root)
+        organisation = SiteSettings.for_site(site).as_schema_org(root)
+        return [organisation, article]
 
     @property
     def reading_minutes(self):

@@ -5,6 +5,8 @@ cards and social metadata read the same attribute names everywhere.
 """
 
 from django.db import models
+from django.templatetags.static import static
+from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
@@ -88,6 +90,21 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         """Ancestors below the site root, for the breadcrumb trail."""
         return self.get_ancestors().filter(depth__gt=1).specific(defer=True)
 
+    def get_meta_description(self):
+        """The editor's search description, else the card summary: never empty if avoidable."""
+        return strip_tags(self.search_description or self.card_summary or "").strip()
+
+    def get_share_image(self):
+        return self.social_image or self.card_image
+
+    @property
+    def og_type(self):
+        return "website"
+
+    def get_schema_org(self, request):
+        """Schema.org objects for this page (JSON-LD); page types add their own."""
+        return []
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
@@ -110,6 +127,14 @@ class SiteSettings(BaseSiteSetting):
     x_url = models.URLField(blank=True, verbose_name="X (Twitter) URL")
     linkedin_url = models.URLField(blank=True)
     youtube_url = models.URLField(blank=True)
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page without its own image is shared.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -127,6 +152,7 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("x_url"),
                 FieldPanel("linkedin_url"),
                 FieldPanel("youtube_url"),
+                FieldPanel("default_share_image"),
             ],
             heading="Social media",
         ),
@@ -134,6 +160,23 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+    def as_schema_org(self, root_url):
+        """The charity as a schema.org NGO, from values editors maintain."""
+        data = {
+            "@type": "NGO",
+            "@id": f"{root_url}/#organization",
+            "name": self.charity_name,
+            "url": f"{root_url}/",
+            "logo": f"{root_url}{static('img/logo.png')}",
+        }
+        if self.charity_number:
+            data["identifier"] = self.charity_number
+        if self.social_links:
+            data["sameAs"] = [url for _, url in self.social_links]
+        if self.donate_url:
+            data["potentialAction"] = {"@type": "DonateAction", "target": self.donate_url}
+        return data
 
     @property
     def social_links(self):

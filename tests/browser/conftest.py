@@ -154,9 +154,9 @@ def demo_urls():
     from research.models import (
         AchievementIndexPage,
         Institution,
+        Researcher,
         ResearchIndexPage,
         ResearchProjectPage,
-        Researcher,
         Theme,
     )
     from stories.models import StoryIndexPage, StoryPage
@@ -174,10 +174,9 @@ def demo_urls():
         return obj
 
     research = first_live(ResearchIndexPage)
-    standard = (
-        StandardPage.objects.live().public().filter(slug="accessibility").first()
-        or first_live(StandardPage)
-    )
+    standard = StandardPage.objects.live().public().filter(
+        slug="accessibility"
+    ).first() or first_live(StandardPage)
     theme = Theme.objects.filter(slug="bone").first() or first(Theme.objects.all(), "theme")
     researcher = first(Researcher.objects.filter(live=True).order_by("pk"), "live researcher")
     institution = first(

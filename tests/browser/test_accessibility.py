@@ -105,7 +105,8 @@ def test_keyboard_skip_link_and_focus_indicators(demo_site, open_page):
     target_is_main = page.evaluate(
         """() => {
             const el = document.getElementById("main-content");
-            return !!el && (el.tagName === "MAIN" || !!el.closest("main") || !!el.querySelector("main"));
+            if (!el) return false;
+            return el.tagName === "MAIN" || !!el.closest("main") || !!el.querySelector("main");
         }"""
     )
     assert target_is_main, "#main-content is missing or is not the <main> landmark"

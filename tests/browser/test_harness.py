@@ -20,8 +20,10 @@ def test_live_server_chromium_and_axe_work(browser, live_server, axe, screenshot
         result = axe(page)
         assert result["testEngine"]["name"] == "axe-core"
         assert isinstance(result["violations"], list)
-        print(f"axe {result['testEngine']['version']} on /admin/login/: "
-              f"{len(result['violations'])} violation(s)")
+        print(
+            f"axe {result['testEngine']['version']} on /admin/login/: "
+            f"{len(result['violations'])} violation(s)"
+        )
 
         path = screenshot_dir / "harness-admin-login-desktop.png"
         page.screenshot(path=str(path), full_page=True)

@@ -1,0 +1,1 @@
+"""Demo content for a fresh install: the data, the pictures and the loader."""

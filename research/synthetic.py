@@ -1,0 +1,649 @@
+"""Invented research projects that read like a real portfolio.
+
+The demo site and the load-test command both need many projects. Lorem
+ipsum would hide layout and search problems that only real-looking text
+shows (long titles, acronyms, en dashes, summaries of uneven length), so
+titles and summaries are assembled from phrase banks per theme.
+
+Everything is driven by a `random.Random` passed in, so a fixed seed gives
+the same portfolio every time. Identifiers that could be mistaken for real
+ones are kept out of real registries on purpose: DOIs use Crossref's test
+prefix 10.5555 and trial numbers use the unassigned NCT99 range, so no link
+on a demo site leads to somebody else's paper or trial.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SUBTYPES = [
+    "HER2-positive",
+    "triple negative",
+    "oestrogen receptor-positive",
+    "hormone receptor-positive",
+    "lobular",
+]
+MODELS = [
+    "patient-derived organoids",
+    "mouse models",
+    "tumour samples donated by patients",
+    "blood samples collected during clinical trials",
+    "zebrafish models",
+    "3D co-culture models",
+    "patient-derived xenografts",
+]
+METHODS = [
+    "single-cell sequencing",
+    "spatial transcriptomics",
+    "whole-genome sequencing",
+    "CRISPR screening",
+    "live-cell imaging",
+    "machine learning",
+    "proteomics",
+    "mass cytometry",
+]
+MOTIVATIONS = [
+    "The findings could point to new ways of keeping secondary breast cancer under control "
+    "for longer.",
+    "In the long run, this could give people with secondary breast cancer more good-quality "
+    "time with the people they love.",
+    "The answers could help doctors choose the right treatment for each person sooner.",
+    "If the approach works, it could move quickly into clinical trials.",
+    "This knowledge is a first step towards treatments that stop the disease spreading.",
+]
+
+
+@dataclass(frozen=True)
+class ThemeBank:
+    """Phrases for one theme; `{subtype}`, `{model}`, `{method}` and `{target}` are filled in."""
+
+    titles: list
+    context: list
+    aims: list
+    science: list
+    targets: list
+    related: tuple = ()
+    paper_titles: list = field(default_factory=list)
+
+
+BANKS = {
+    "brain": ThemeBank(
+        titles=[
+            "How {subtype} breast cancer cells adapt to survive in the brain",
+            "Finding treatments that reach breast cancer in the brain",
+            "The role of {target} in breast cancer spread to the brain",
+            "Using {method} to map breast cancer that has spread to the brain",
+            "Can blocking {target} stop breast cancer growing in the brain?",
+        ],
+        context=[
+            "Breast cancer that reaches the brain is especially hard to treat, because many "
+            "medicines cannot cross the barrier that protects it.",
+            "Secondary breast cancer reaches the brain in a significant number of people, "
+            "especially those with HER2-positive or triple negative disease, and treatment "
+            "options for them are limited.",
+        ],
+        aims=[
+            "The team will use {model} to learn how {target} helps cancer cells settle in the "
+            "brain and keep growing there.",
+            "The researchers will compare tumours in the brain with the original breast tumour "
+            "to find out what changes let the cells thrive in a new place.",
+        ],
+        science=[
+            "Profile matched primary and brain metastatic tumours by {method} to define the "
+            "programmes that support colonisation.",
+            "Test whether inhibiting {target} reduces brain metastatic burden in {model}.",
+            "Assess drug penetration across the blood–brain barrier for candidate agents.",
+        ],
+        targets=[
+            "HER3 signalling",
+            "fatty acid metabolism",
+            "astrocyte signals",
+            "the PI3K pathway",
+            "epigenetic reprogramming",
+            "the blood–brain barrier",
+        ],
+        related=("immune-microenvironment", "treatment-resistance"),
+        paper_titles=[
+            "Metabolic adaptation of breast cancer cells in the brain",
+            "Epigenetic programmes shared by breast cancer brain metastases",
+            "Brain-resident cells shape the growth of metastatic breast cancer",
+        ],
+    ),
+    "bone": ThemeBank(
+        titles=[
+            "Stopping breast cancer cells waking up in the bone",
+            "How {target} helps breast cancer take hold in the bone",
+            "Repurposing existing drugs to prevent spread to the bone",
+            "A better way to tell whether treatment is working in bone",
+            "Why {subtype} breast cancer spreads to the skeleton",
+        ],
+        context=[
+            "Bone is the most common place for breast cancer to spread, and once there it can "
+            "cause pain, fractures and other serious problems.",
+            "Cancer cells can lie dormant in the bone marrow for years before starting to grow "
+            "again.",
+        ],
+        aims=[
+            "Using {model}, the team will study how {target} lets dormant cancer cells in the "
+            "bone start growing again.",
+            "This project will test whether medicines already used for other conditions can "
+            "stop breast cancer growing in bone.",
+        ],
+        science=[
+            "Define the role of {target} in the bone metastatic niche using {model}.",
+            "Characterise dormant disseminated tumour cells by {method}.",
+            "Evaluate approved anti-inflammatory agents as adjuvant inhibitors of bone "
+            "colonisation.",
+        ],
+        targets=[
+            "IL-1β signalling",
+            "osteoclast activity",
+            "the bone marrow niche",
+            "Wnt signalling",
+            "RANK ligand",
+        ],
+        related=("immune-microenvironment", "imaging"),
+        paper_titles=[
+            "Inflammatory signals in the bone niche awaken dormant breast cancer cells",
+            "Osteoclast activity predicts breast cancer relapse in bone",
+            "Repurposed anti-inflammatory drugs limit bone metastasis in preclinical models",
+        ],
+    ),
+    "liquid-biopsy": ThemeBank(
+        titles=[
+            "A blood test to spot breast cancer spreading before it shows on scans",
+            "Tracking {subtype} secondary breast cancer through tumour DNA in the blood",
+            "Using {method} of circulating tumour DNA to guide treatment",
+            "Can a blood test show treatment resistance early?",
+            "Reading the signals of {target} in a simple blood sample",
+        ],
+        context=[
+            "Tumours shed tiny fragments of DNA into the bloodstream, and reading them could "
+            "show that cancer is returning long before symptoms appear.",
+            "Scans and biopsies give only a snapshot of secondary breast cancer; a blood test "
+            "could follow the disease as it changes.",
+        ],
+        aims=[
+            "The researchers will analyse {model} to work out whether changes in tumour DNA "
+            "predict that the cancer is about to spread.",
+            "This project will develop a blood test based on {target} that could tell doctors "
+            "early when a treatment has stopped working.",
+        ],
+        science=[
+            "Develop a sensitive assay for {target} in circulating tumour DNA.",
+            "Apply {method} to serial plasma samples to model clonal evolution under therapy.",
+            "Relate molecular relapse to clinical outcome in a prospective cohort.",
+        ],
+        targets=[
+            "ESR1 mutations",
+            "DNA methylation patterns",
+            "tumour-specific mutations",
+            "fragment size profiles",
+            "circulating tumour cells",
+        ],
+        related=("treatment-resistance", "tissue-samples"),
+        paper_titles=[
+            "Circulating tumour DNA predicts relapse in early breast cancer",
+            "Serial liquid biopsy tracks the evolution of treatment resistance",
+            "Methylation profiling of plasma DNA in metastatic breast cancer",
+        ],
+    ),
+    "clinical-trials": ThemeBank(
+        titles=[
+            "{acronym}: a trial of {target} for {subtype} secondary breast cancer",
+            "{acronym}: testing {target} alongside standard treatment",
+            "{acronym}: a smarter trial design for secondary breast cancer",
+        ],
+        context=[
+            "Clinical trials are the only way to find out whether a promising treatment "
+            "really helps people, and secondary breast cancer needs more of them.",
+            "Many people with secondary breast cancer want to take part in research, but "
+            "there are too few trials designed for them.",
+        ],
+        aims=[
+            "This trial will find out whether adding {target} to standard care keeps "
+            "{subtype} secondary breast cancer under control for longer.",
+            "The study will recruit people with {subtype} secondary breast cancer across the "
+            "UK to test {target}, with regular blood tests to see who benefits.",
+        ],
+        science=[
+            "Randomised phase II comparison of {target} with standard care; primary endpoint "
+            "progression-free survival.",
+            "Translational sub-study using {method} on baseline and progression samples.",
+            "Quality of life measured by validated patient-reported outcomes.",
+        ],
+        targets=[
+            "a CDK4/6 inhibitor",
+            "a PARP inhibitor",
+            "an antibody–drug conjugate",
+            "immunotherapy",
+            "a PI3K inhibitor",
+            "a new hormone therapy",
+        ],
+        related=("treatment-resistance", "liquid-biopsy"),
+        paper_titles=[
+            "Design and baseline characteristics of a randomised trial in metastatic breast cancer",
+            "Patient-reported outcomes in a phase II trial of targeted therapy",
+        ],
+    ),
+    "cancer-stem-cells": ThemeBank(
+        titles=[
+            "Stopping cancer stem cells from seeding new tumours",
+            "How {target} keeps breast cancer stem cells alive",
+            "Finding the cells that start secondary breast cancer",
+            "Using {method} to catch cancer stem cells as they spread",
+        ],
+        context=[
+            "A small group of cells within a breast tumour, known as cancer stem cells, are "
+            "thought to be able to start new tumours elsewhere in the body.",
+            "Cancer stem cells can survive treatment and lie in wait, which may explain why "
+            "breast cancer sometimes returns years later.",
+        ],
+        aims=[
+            "The team will use {model} to discover how {target} keeps these cells alive, and "
+            "whether switching it off stops them seeding new tumours.",
+            "The researchers aim to find drugs that target cancer stem cells while sparing "
+            "healthy tissue.",
+        ],
+        science=[
+            "Isolate stem-like populations from {model} and profile them by {method}.",
+            "Test whether inhibiting {target} reduces tumour-initiating capacity in vivo.",
+            "Screen approved drugs for selective activity against stem-like cells.",
+        ],
+        targets=[
+            "Notch signalling",
+            "the Hedgehog pathway",
+            "ALDH activity",
+            "interleukin-6 signalling",
+            "mitochondrial metabolism",
+        ],
+        related=("treatment-resistance", "immune-microenvironment"),
+        paper_titles=[
+            "Stem-like breast cancer cells persist after endocrine therapy",
+            "Targeting stemness pathways reduces metastatic seeding",
+        ],
+    ),
+    "immune-microenvironment": ThemeBank(
+        titles=[
+            "How healthy cells help breast cancer spread",
+            "Turning the immune system against secondary breast cancer",
+            "The role of {target} in the spread of breast cancer",
+            "Mapping the neighbourhood around secondary breast tumours with {method}",
+            "Can the cells lining blood vessels be stopped from helping cancer spread?",
+        ],
+        context=[
+            "Cancer cells do not act alone: healthy cells around a tumour, from immune cells to "
+            "the cells lining blood vessels, can help or hinder its spread.",
+            "The immune system can recognise cancer, but breast tumours find ways to hide from "
+            "it or switch it off.",
+        ],
+        aims=[
+            "Using {model}, the researchers will investigate how {target} changes the "
+            "behaviour of cancer cells and whether it can be blocked.",
+            "This project will map the healthy cells around secondary tumours to find ones "
+            "that could be harnessed to slow the disease.",
+        ],
+        science=[
+            "Characterise the metastatic microenvironment by {method}.",
+            "Define the contribution of {target} to metastatic progression in {model}.",
+            "Test combination strategies that re-engage anti-tumour immunity.",
+        ],
+        targets=[
+            "tumour-associated macrophages",
+            "endothelial cells",
+            "cancer-associated fibroblasts",
+            "T cell exhaustion",
+            "neutrophil extracellular traps",
+        ],
+        related=("brain", "bone"),
+        paper_titles=[
+            "Endothelial signals support the dissemination of breast cancer cells",
+            "Macrophage diversity across metastatic sites in breast cancer",
+            "Fibroblast subtypes predict response to immunotherapy",
+        ],
+    ),
+    "lobular": ThemeBank(
+        titles=[
+            "Understanding how lobular breast cancer spreads",
+            "Exploiting the weak spots of lobular breast cancer",
+            "Why lobular breast cancer spreads to unusual places",
+            "Using {method} to find new treatments for lobular breast cancer",
+        ],
+        context=[
+            "Lobular breast cancer makes up more than one in ten breast cancers and behaves "
+            "differently from other types, often spreading to unusual places.",
+            "Lobular cancer cells lack a protein called E-cadherin that normally holds cells "
+            "together, which changes how they grow and spread.",
+        ],
+        aims=[
+            "The team will use {model} to find out how the loss of E-cadherin creates "
+            "weaknesses that drugs could exploit.",
+            "This project will study {target} to understand why lobular cancer can return many "
+            "years after first treatment.",
+        ],
+        science=[
+            "Identify synthetic lethal partners of E-cadherin loss using {method}.",
+            "Characterise the role of {target} in lobular metastasis using {model}.",
+            "Validate candidate vulnerabilities in patient-derived material.",
+        ],
+        targets=[
+            "E-cadherin loss",
+            "ROS1 signalling",
+            "oestrogen receptor activity",
+            "the extracellular matrix",
+        ],
+        related=("clinical-trials", "treatment-resistance"),
+        paper_titles=[
+            "Vulnerabilities created by E-cadherin loss in lobular breast cancer",
+            "Patterns of metastatic spread in invasive lobular carcinoma",
+        ],
+    ),
+    "treatment-resistance": ThemeBank(
+        titles=[
+            "Why {subtype} secondary breast cancer stops responding to treatment",
+            "Outsmarting resistance to {target}",
+            "Predicting who will benefit from {target}",
+            "Using {method} to track how tumours evolve under treatment",
+        ],
+        context=[
+            "Treatments for secondary breast cancer often work for a while, but the cancer "
+            "can adapt and stop responding.",
+            "Knowing early that a treatment is failing would let doctors switch to something "
+            "better before the cancer grows.",
+        ],
+        aims=[
+            "The researchers will use {model} to uncover how cancer cells become resistant to "
+            "{target}, and test ways of preventing it.",
+            "This project will look for markers that show which people are likely to benefit "
+            "from {target}.",
+        ],
+        science=[
+            "Model acquired resistance to {target} in {model}.",
+            "Profile resistant clones by {method} to identify escape pathways.",
+            "Test rational combinations that delay or reverse resistance.",
+        ],
+        targets=[
+            "CDK4/6 inhibitors",
+            "hormone therapy",
+            "HER2-targeted drugs",
+            "chemotherapy",
+            "PARP inhibitors",
+        ],
+        related=("liquid-biopsy", "clinical-trials"),
+        paper_titles=[
+            "Mechanisms of acquired resistance to CDK4/6 inhibition",
+            "Clonal evolution of metastatic breast cancer under endocrine therapy",
+            "Combination strategies to overcome resistance in HER2-positive disease",
+        ],
+    ),
+    "imaging": ThemeBank(
+        titles=[
+            "Seeing sooner whether treatment is working",
+            "Using {method} to read scans of secondary breast cancer",
+            "A new scan to find secondary breast cancer in {target}",
+            "Measuring response to treatment with whole-body imaging",
+        ],
+        context=[
+            "Standard scans can take months to show whether a treatment for secondary breast "
+            "cancer is working, and some are hard to read in bone.",
+            "Better imaging could spare people months on a treatment that is not helping them.",
+        ],
+        aims=[
+            "The team will test whether a new kind of scan can show within weeks how "
+            "secondary breast cancer in {target} is responding.",
+            "This project will use {method} to pick out early signs of response on routine scans.",
+        ],
+        science=[
+            "Prospective imaging study with scans at baseline and early on treatment.",
+            "Develop quantitative response criteria using {method}.",
+            "Correlate imaging response with circulating tumour DNA and outcome.",
+        ],
+        targets=["the bone", "the liver", "the brain", "lymph nodes"],
+        related=("bone", "liquid-biopsy"),
+        paper_titles=[
+            "Early PET-CT response predicts outcome in bone-predominant breast cancer",
+            "Quantitative whole-body MRI for monitoring metastatic breast cancer",
+        ],
+    ),
+    "tissue-samples": ThemeBank(
+        titles=[
+            "Building a collection of secondary breast cancer samples for research",
+            "Learning from tissue generously donated by people with secondary breast cancer",
+            "Linking tumour samples with treatment records to understand {subtype} disease",
+        ],
+        context=[
+            "Samples of secondary tumours and blood are vital for research, but they are in "
+            "very short supply.",
+            "Tissue donated by people with secondary breast cancer, together with information "
+            "about their treatment, can answer questions no laboratory model can.",
+        ],
+        aims=[
+            "Working with patients and their families, the team will collect samples along "
+            "with details of which treatments did and did not work.",
+            "The researchers will make these samples available to scientists across the UK, "
+            "starting with studies of {target}.",
+        ],
+        science=[
+            "Establish consented collection of metastatic tissue and matched blood.",
+            "Link samples to clinical and treatment data under appropriate governance.",
+            "Characterise the collection by {method} and share data with the community.",
+        ],
+        targets=[
+            "treatment resistance",
+            "tumour evolution",
+            "differences between metastatic sites",
+        ],
+        related=("liquid-biopsy", "treatment-resistance"),
+        paper_titles=[
+            "A national resource of metastatic breast cancer tissue",
+            "Genomic diversity across metastatic sites in breast cancer",
+        ],
+    ),
+}
+
+GENERIC_BANK = ThemeBank(
+    titles=[
+        "Understanding how {subtype} breast cancer spreads",
+        "Using {method} to find new treatments for secondary breast cancer",
+    ],
+    context=[
+        "Secondary breast cancer can be treated but not yet cured, and we need to understand "
+        "it better.",
+    ],
+    aims=["The team will use {model} to study how {target} affects the spread of the disease."],
+    science=["Define the role of {target} in metastatic progression using {method}."],
+    targets=["tumour evolution", "cell signalling", "metabolism"],
+)
+
+TRIAL_ACRONYMS = [
+    "LUMEN-B",
+    "TIDEWAY",
+    "KESTREL-2",
+    "HARBOUR",
+    "SKYLARK",
+    "ELDERFLOWER",
+    "TORCH-M",
+    "BRAMBLE",
+    "CAIRN",
+    "FIRTH",
+    "HEATHER",
+    "LODESTAR-BC",
+    "MOORLAND",
+    "PINNACLE-2",
+    "SOLWAY",
+    "THISTLE",
+]
+
+JOURNALS = [
+    ("Breast Cancer Research", "bcr"),
+    ("British Journal of Cancer", "bjc"),
+    ("Nature Communications", "ncomms"),
+    ("Cancer Research", "canres"),
+    ("Clinical Cancer Research", "ccr"),
+    ("npj Breast Cancer", "npjbc"),
+    ("Annals of Oncology", "annonc"),
+    ("EMBO Molecular Medicine", "emmm"),
+    ("Cell Reports", "celrep"),
+    ("Journal of Clinical Oncology", "jco"),
+]
+
+FIRST_NAMES = [
+    "Aisha", "Alasdair", "Amara", "Bethan", "Catriona", "Ciaran", "Deepa", "Eilidh",
+    "Emeka", "Fiona", "Gareth", "Hannah", "Imran", "Isla", "Jonathan", "Kavita",
+    "Laura", "Mairead", "Matthew", "Nadia", "Niamh", "Olusegun", "Priya", "Rhys",
+    "Rosalind", "Samir", "Sian", "Tomasz", "Victoria", "Yusuf", "Zara", "Eleanor",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ahmed", "Baird", "Chaudhry", "Davies", "Evans", "Ferguson", "Gallagher", "Hughes",
+    "Iqbal", "Jenkins", "Kowalski", "Lennox", "McAllister", "Morgan", "Nwosu", "O'Neill",
+    "Patel", "Quinn", "Rahman", "Sinclair", "Thomson", "Underwood", "Vaughan", "Whitfield",
+    "Adeyemi", "Brennan", "Campbell", "Doherty", "Ellison", "Fraser", "Grant", "Hollis",
+]  # fmt: skip
+ROLES = [
+    "Group leader",
+    "Senior lecturer in cancer biology",
+    "Clinical senior lecturer in medical oncology",
+    "Professor of molecular oncology",
+    "Career development fellow",
+    "Reader in translational cancer research",
+    "Consultant medical oncologist",
+    "Postdoctoral research fellow",
+]
+
+MIN_AWARD = 50_000
+MAX_AWARD = 1_500_000
+EARLIEST_START = datetime.date(2015, 3, 1)
+STATUSES = ("completed", "active", "not-started")
+
+
+@dataclass
+class SyntheticOutput:
+    title: str
+    journal: str
+    year: int
+    doi: str
+
+
+@dataclass
+class SyntheticProject:
+    title: str
+    lay_summary: str
+    scientific_summary: str
+    theme_slugs: list
+    award_amount: Decimal
+    award_date: datetime.date
+    start_date: datetime.date
+    end_date: datetime.date
+    trial_registration: str = ""
+    outputs: list = field(default_factory=list)
+
+    @property
+    def listing_summary(self):
+        """The first sentence of the lay summary, short enough for a card."""
+        text = self.lay_summary.removeprefix("<p>").split("</p>")[0]
+        return text[:300]
+
+
+def _fill(template, slots):
+    return template.format(**slots)
+
+
+def _capitalise(text):
+    return text[:1].upper() + text[1:]
+
+
+def synthetic_researcher_name(rng):
+    """A (title, first, last, role) tuple drawn from everyday UK names."""
+    title = rng.choice(["Dr", "Dr", "Dr", "Professor"])
+    return title, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), rng.choice(ROLES)
+
+
+def project_dates(rng, today, status=None):
+    """Award, start and end dates that give the wanted status on `today`.
+
+    Dates are relative to today so that a fresh demo always shows a mix of
+    finished, running and upcoming work, whatever year it is loaded in.
+    """
+    status = status or rng.choices(STATUSES, weights=(50, 38, 12))[0]
+    duration = datetime.timedelta(days=rng.randint(365, 5 * 365))
+    if status == "not-started":
+        start = today + datetime.timedelta(days=rng.randint(14, 300))
+    elif status == "active":
+        start = today - rng.uniform(0.05, 0.95) * duration
+    else:
+        latest_end = today - datetime.timedelta(days=14)
+        span = max((latest_end - duration - EARLIEST_START).days, 0)
+        start = EARLIEST_START + datetime.timedelta(days=rng.randint(0, span))
+        duration = min(duration, latest_end - start)
+    start = max(start, EARLIEST_START)
+    award = min(start - datetime.timedelta(days=rng.randint(30, 200)), today)
+    return award, start, start + duration
+
+
+def award_amount(rng, trial=False):
+    """Log-uniform between £50k and £1.5m, so small grants outnumber large ones."""
+    low = 300_000 if trial else MIN_AWARD
+    value = low * (MAX_AWARD / low) ** rng.random()
+    return Decimal(round(value / 10) * 10).quantize(Decimal("0.01"))
+
+
+def synthetic_project(rng, theme_slugs, today, primary=None, status=None):
+    """One invented project; `theme_slugs` are the themes that exist on the site."""
+    primary = primary or (rng.choice(theme_slugs) if theme_slugs else None)
+    bank = BANKS.get(primary, GENERIC_BANK)
+    is_trial = primary == "clinical-trials"
+    slots = {
+        "subtype": rng.choice(SUBTYPES),
+        "model": rng.choice(MODELS),
+        "method": rng.choice(METHODS),
+        "target": rng.choice(bank.targets),
+        "acronym": rng.choice(TRIAL_ACRONYMS),
+    }
+    title = _capitalise(_fill(rng.choice(bank.titles), slots))
+    lay = " ".join(
+        [
+            rng.choice(bank.context),
+            _fill(rng.choice(bank.aims), slots),
+            rng.choice(MOTIVATIONS),
+        ]
+    )
+    aims = rng.sample(bank.science, k=min(len(bank.science), rng.randint(2, 3)))
+    science = (
+        "<p>Main objectives:</p><ul>"
+        + "".join(f"<li>{_capitalise(_fill(aim, slots))}</li>" for aim in aims)
+        + "</ul>"
+    )
+
+    themes = [primary] if primary else []
+    extra = [slug for slug in bank.related if slug in theme_slugs]
+    themes += rng.sample(extra, k=rng.randint(0, min(2, len(extra))))
+
+    award, start, end = project_dates(rng, today, status)
+    project = SyntheticProject(
+        title=title,
+        lay_summary=f"<p>{lay}</p>",
+        scientific_summary=science,
+        theme_slugs=themes,
+        award_amount=award_amount(rng, trial=is_trial),
+        award_date=award,
+        start_date=start,
+        end_date=end,
+    )
+    if is_trial or rng.random() < 0.05:
+        project.trial_registration = f"NCT99{rng.randint(0, 999_999):06d}"
+    project.outputs = _outputs(rng, bank, start, end, today)
+    return project
+
+
+def _outputs(rng, bank, start, end, today):
+    """Papers only once a project has been running long enough to publish."""
+    if not bank.paper_titles or (today - start).days < 2 * 365:
+        return []
+    outputs = []
+    last_year = min(end.year + 1, today.year)
+    for title in rng.sample(bank.paper_titles, k=rng.randint(0, len(bank.paper_titles))):
+        journal, code = rng.choice(JOURNALS)
+        year = rng.randint(min(start.year + 1, last_year), last_year)
+        doi = f"10.5555/{code}.{year}.{rng.randint(1000, 99999)}"
+        outputs.append(SyntheticOutput(title=title, journal=journal, year=year, doi=doi))
+    return outputs

@@ -181,3 +181,37 @@ class StandardPage(BasePage):
 
     class Meta:
         verbose_name = "standard page"
+
+
+class DonateClick(models.Model):
+    """Donate clicks counted per day, source page, theme and destination.
+
+    Only these aggregates are stored: no IP address, no user agent, no cookie,
+    nothing that identifies a person.
+    """
+
+    date = models.DateField(db_index=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    destination = models.URLField(max_length=500)
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "-clicks"]
+        verbose_name = "donate click count"
+        indexes = [models.Index(fields=["date", "page", "theme"])]
+
+    def __str__(self):
+        return f"{self.date}: {self.clicks} click(s)"
+
+    @classmethod
+    def record(cls, *, date, page, theme, destination):
+        """Add one click. Two concurrent first clicks may make two rows for one key;
+        the report sums rows, so counts stay right."""
+        key = {"date": date, "page": page, "theme": theme, "destination": destination}
+        if not cls.objects.filter(**key).update(clicks=models.F("clicks") + 1):
+            cls.objects.create(clicks=1, **key)

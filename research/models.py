@@ -37,6 +37,7 @@ from wagtail.models import (
     PageManager,
     PreviewableMixin,
     RevisionMixin,
+    Site,
 )
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -118,6 +119,20 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sort_order = models.PositiveSmallIntegerField(default=100)
+    appeal_heading = models.CharField(
+        max_length=120, blank=True, help_text="e.g. “Fund research into spread to the bone”."
+    )
+    appeal_text = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="Plainly, what a gift to this research supports. Shown beside the button.",
+    )
+    appeal_button_label = models.CharField(max_length=60, blank=True)
+    appeal_url = models.URLField(
+        "appeal destination",
+        blank=True,
+        help_text="One of the donation pages allowed in Site settings; empty for the default.",
+    )
 
     panels = [
         TitleFieldPanel("name", targets=["slug"]),
@@ -126,6 +141,15 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
         FieldPanel("introduction"),
         FieldPanel("listing_image"),
         FieldPanel("sort_order"),
+        MultiFieldPanel(
+            [
+                FieldPanel("appeal_heading"),
+                FieldPanel("appeal_text"),
+                FieldPanel("appeal_button_label"),
+                FieldPanel("appeal_url"),
+            ],
+            heading="Donate appeal",
+        ),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("short_description")]
 
@@ -134,6 +158,20 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.appeal_url:
+            site = Site.objects.filter(is_default_site=True).first()
+            allowed = SiteSettings.for_site(site).allowed_donate_urls if site else []
+            if self.appeal_url not in allowed:
+                raise ValidationError(
+                    {"appeal_url": "Choose a donation page from the allow-list in Site settings."}
+                )
+
+    @property
+    def has_appeal(self):
+        return bool(self.appeal_heading or self.appeal_text)
 
     def get_preview_template(self, request, mode_name):
         return "components/theme_preview.html"
@@ -268,6 +306,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation.
                 "stories": theme.stories.live().public().order_by("-first_published_at")[:3],
+                "appeal_theme": theme if theme.has_appeal else None,
                 **self.route_meta(theme.name, theme.short_description, theme.listing_image),
             },
         )
@@ -508,6 +547,11 @@ class ResearchProjectPage(BasePage):
     @property
     def card_summary(self):
         return self.listing_summary or strip_tags(self.lay_summary).strip()
+
+    @cached_property
+    def appeal_theme(self):
+        """The theme whose donate appeal this page shows: the first theme that has one."""
+        return next((theme for theme in self.themes.all() if theme.has_appeal), None)
 
     @property
     def image_alt_text(self):

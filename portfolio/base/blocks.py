@@ -41,6 +41,24 @@ class LinkBlock(blocks.StructBlock):
         return value
 
 
+class DonateDestinationBlock(blocks.StructBlock):
+    """One page of the charity's donation platform that donate links may lead to."""
+
+    label = blocks.CharBlock(max_length=80, help_text="For editors, e.g. “Bone research appeal”.")
+    url = blocks.URLBlock(help_text="Must be an https:// address.")
+
+    class Meta:
+        icon = "link-external"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value["url"].startswith("https://"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ValidationError("Use a secure https:// address.")}
+            )
+        return value
+
+
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt_text = blocks.CharBlock(
@@ -84,17 +102,49 @@ class VideoBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
+    """A call to action: to a page on this site, or to a donation page.
+
+    Donation pages must be on the allow-list in Site settings; links to them
+    go through the site's donate redirect, which counts the click.
+    """
+
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(max_length=400, required=False)
     button_label = blocks.CharBlock(max_length=60, default="Donate now")
     page = blocks.PageChooserBlock(required=False, help_text="Link to a page on this site...")
-    url = blocks.URLBlock(
-        required=False, help_text="...or leave both empty to use the donate page."
+    donate_url = blocks.URLBlock(
+        required=False,
+        label="Donation page",
+        help_text="...or to one of the donation pages in Site settings. "
+        "Leave both empty for the default donation page.",
     )
 
     class Meta:
         icon = "pick"
         template = "components/blocks/call_to_action.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("page") and value.get("donate_url"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"donate_url": ValidationError("Choose a page or a donation page.")}
+            )
+        if value.get("donate_url"):
+            from wagtail.models import Site
+
+            from .models import SiteSettings
+
+            site = Site.objects.filter(is_default_site=True).first()
+            allowed = SiteSettings.for_site(site).allowed_donate_urls if site else []
+            if value["donate_url"] not in allowed:
+                raise blocks.StructBlockValidationError(
+                    block_errors={
+                        "donate_url": ValidationError(
+                            "Use one of the donation pages listed in Site settings."
+                        )
+                    }
+                )
+        return value
 
 
 class FactBlock(blocks.StructBlock):

@@ -13,7 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import LinkBlock
+from .blocks import DonateDestinationBlock, LinkBlock
 
 
 class ListingFieldsMixin(models.Model):
@@ -120,6 +120,12 @@ class SiteSettings(BaseSiteSetting):
     donate_url = models.URLField(
         blank=True, help_text="The charity's donation page. Every donate button leads here."
     )
+    donate_destinations = StreamField(
+        [("destination", DonateDestinationBlock())],
+        blank=True,
+        help_text="Other donation pages that theme appeals may lead to. "
+        "Donate links can only ever lead to the default page above or to one of these.",
+    )
     donate_label = models.CharField(max_length=40, default="Donate")
     contact_email = models.EmailField(blank=True)
     facebook_url = models.URLField(blank=True)
@@ -142,7 +148,12 @@ class SiteSettings(BaseSiteSetting):
             heading="Charity",
         ),
         MultiFieldPanel(
-            [FieldPanel("donate_url"), FieldPanel("donate_label"), FieldPanel("contact_email")],
+            [
+                FieldPanel("donate_url"),
+                FieldPanel("donate_destinations"),
+                FieldPanel("donate_label"),
+                FieldPanel("contact_email"),
+            ],
             heading="Donations and contact",
         ),
         MultiFieldPanel(
@@ -177,6 +188,21 @@ class SiteSettings(BaseSiteSetting):
         if self.donate_url:
             data["potentialAction"] = {"@type": "DonateAction", "target": self.donate_url}
         return data
+
+    @property
+    def allowed_donate_urls(self):
+        """The donate allow-list: the default page and every extra destination."""
+        urls = [self.donate_url] if self.donate_url else []
+        urls += [block.value["url"] for block in self.donate_destinations if block.value["url"]]
+        return urls
+
+    def donate_destination_choices(self):
+        choices = [(self.donate_url, f"Default: {self.donate_url}")] if self.donate_url else []
+        choices += [
+            (block.value["url"], f"{block.value['label']}: {block.value['url']}")
+            for block in self.donate_destinations
+        ]
+        return choices
 
     @property
     def social_links(self):

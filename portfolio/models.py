@@ -125,6 +125,14 @@ class HomePage(BasePage):
             .prefetch_related("themes")
             .order_by("-date", "-pk")[:3]
         )
+        # Section links follow the pages wherever editors move or rename them.
+        sections = {
+            child.content_type.model: child
+            for child in self.get_children().live().public().select_related("content_type")
+        }
+        context["research_index"] = sections.get("researchindexpage")
+        context["strategy_page"] = sections.get("strategypage")
+        context["story_index"] = sections.get("storyindexpage")
         context["home_quote"] = (
             Quote.objects.filter(live=True, show_on_home=True)
             .select_related("researcher__institution")

@@ -93,7 +93,8 @@ class StableSlugMixin(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self._unique_slug(slugify(self.slug_source())[:70] or "item")
+            base = re.sub(r"[-_]+", "-", slugify(self.slug_source()))[:70].strip("-")
+            self.slug = self._unique_slug(base or "item")
         super().save(*args, **kwargs)
 
     def slug_source(self):
@@ -637,9 +638,14 @@ class ProjectOutput(Orderable):
         FieldRowPanel([FieldPanel("doi"), FieldPanel("pmid")]),
     ]
 
+    def clean_fields(self, exclude=None):
+        # Editors paste DOI links; store the bare DOI before the format check runs.
+        self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
+        self.pmid = self.pmid.strip()
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
-        self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
         if not self.doi and not self.pmid:
             raise ValidationError("Give a DOI or a PubMed id so that readers can find the paper.")
 

@@ -153,7 +153,7 @@ BANKS = {
         titles=[
             "A blood test to spot breast cancer spreading before it shows on scans",
             "Tracking {subtype} secondary breast cancer through tumour DNA in the blood",
-            "Using {method} of circulating tumour DNA to guide treatment",
+            "Using circulating tumour DNA to guide treatment of {subtype} secondary breast cancer",
             "Can a blood test show treatment resistance early?",
             "Reading the signals of {target} in a simple blood sample",
         ],
@@ -193,6 +193,7 @@ BANKS = {
             "{acronym}: a trial of {target} for {subtype} secondary breast cancer",
             "{acronym}: testing {target} alongside standard treatment",
             "{acronym}: a smarter trial design for secondary breast cancer",
+            "{acronym}: can {target} delay the need for chemotherapy?",
         ],
         context=[
             "Clinical trials are the only way to find out whether a promising treatment "
@@ -379,7 +380,7 @@ BANKS = {
     "imaging": ThemeBank(
         titles=[
             "Seeing sooner whether treatment is working",
-            "Using {method} to read scans of secondary breast cancer",
+            "Teaching computers to read scans of secondary breast cancer",
             "A new scan to find secondary breast cancer in {target}",
             "Measuring response to treatment with whole-body imaging",
         ],
@@ -410,6 +411,7 @@ BANKS = {
             "Building a collection of secondary breast cancer samples for research",
             "Learning from tissue generously donated by people with secondary breast cancer",
             "Linking tumour samples with treatment records to understand {subtype} disease",
+            "Studying {target} in samples donated by people with secondary breast cancer",
         ],
         context=[
             "Samples of secondary tumours and blood are vital for research, but they are in "
@@ -534,14 +536,9 @@ class SyntheticProject:
     award_date: datetime.date
     start_date: datetime.date
     end_date: datetime.date
+    listing_summary: str = ""
     trial_registration: str = ""
     outputs: list = field(default_factory=list)
-
-    @property
-    def listing_summary(self):
-        """The first sentence of the lay summary, short enough for a card."""
-        text = self.lay_summary.removeprefix("<p>").split("</p>")[0]
-        return text[:300]
 
 
 def _fill(template, slots):
@@ -587,8 +584,12 @@ def award_amount(rng, trial=False):
     return Decimal(round(value / 10) * 10).quantize(Decimal("0.01"))
 
 
-def synthetic_project(rng, theme_slugs, today, primary=None, status=None):
-    """One invented project; `theme_slugs` are the themes that exist on the site."""
+def synthetic_project(rng, theme_slugs, today, primary=None, status=None, variant=None):
+    """One invented project; `theme_slugs` are the themes that exist on the site.
+
+    `variant` picks the title pattern, so that a small portfolio can give each
+    project in a theme a different kind of title.
+    """
     primary = primary or (rng.choice(theme_slugs) if theme_slugs else None)
     bank = BANKS.get(primary, GENERIC_BANK)
     is_trial = primary == "clinical-trials"
@@ -599,14 +600,13 @@ def synthetic_project(rng, theme_slugs, today, primary=None, status=None):
         "target": rng.choice(bank.targets),
         "acronym": rng.choice(TRIAL_ACRONYMS),
     }
-    title = _capitalise(_fill(rng.choice(bank.titles), slots))
-    lay = " ".join(
-        [
-            rng.choice(bank.context),
-            _fill(rng.choice(bank.aims), slots),
-            rng.choice(MOTIVATIONS),
-        ]
+    pattern = (
+        rng.choice(bank.titles) if variant is None else bank.titles[variant % len(bank.titles)]
     )
+    title = _capitalise(_fill(pattern, slots))
+    # The aim is what differs between projects in a theme, so it is also the card text.
+    aim = _fill(rng.choice(bank.aims), slots)
+    lay = " ".join([rng.choice(bank.context), aim, rng.choice(MOTIVATIONS)])
     aims = rng.sample(bank.science, k=min(len(bank.science), rng.randint(2, 3)))
     science = (
         "<p>Main objectives:</p><ul>"
@@ -622,6 +622,7 @@ def synthetic_project(rng, theme_slugs, today, primary=None, status=None):
     project = SyntheticProject(
         title=title,
         lay_summary=f"<p>{lay}</p>",
+        listing_summary=aim[:300],
         scientific_summary=science,
         theme_slugs=themes,
         award_amount=award_amount(rng, trial=is_trial),

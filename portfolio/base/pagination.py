@@ -12,7 +12,7 @@ MAX_PAGE_DIGITS = 9
 
 def page_number_from(request, param=PAGE_PARAM):
     raw = request.GET.get(param, "1").strip()
-    if not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS:
         return 1
     return max(int(raw), 1)
 

@@ -58,6 +58,10 @@ THEMES = [
     {
         "slug": "brain",
         "name": "Spread to the brain",
+        "appeal_heading": "Fund research into breast cancer in the brain",
+        "appeal_text": "Your gift helps researchers find treatments that can reach breast "
+        "cancer in the brain.",
+        "appeal_button_label": "Donate to this research",
         "short_description": "How breast cancer reaches and grows in the brain, and how to treat "
         "it there.",
         "introduction": "<p>When breast cancer spreads to the brain it is among the hardest forms "
@@ -68,6 +72,10 @@ THEMES = [
     {
         "slug": "bone",
         "name": "Spread to the bone",
+        "appeal_heading": "Fund research into spread to the bone",
+        "appeal_text": "Your gift helps researchers learn how to stop breast cancer taking hold "
+        "in the bone.",
+        "appeal_button_label": "Donate to this research",
         "short_description": "Why the skeleton is the most common place for breast cancer to "
         "spread, and how to prevent it.",
         "introduction": "<p>Bone is where secondary breast cancer most often appears. Projects "
@@ -113,6 +121,10 @@ THEMES = [
     {
         "slug": "lobular",
         "name": "Lobular breast cancer",
+        "appeal_heading": "Fund research into lobular breast cancer",
+        "appeal_text": "Your gift supports research and trials designed around lobular breast "
+        "cancer.",
+        "appeal_button_label": "Donate to this research",
         "short_description": "A common type of breast cancer that behaves differently and needs "
         "its own research.",
         "introduction": "<p>Lobular breast cancer grows in a distinctive way, can spread to "

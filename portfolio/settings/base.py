@@ -209,6 +209,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # The charity's identity, used where no site settings exist yet (fresh install).
 CHARITY_ORG_ID = env("CHARITY_ORG_ID", "GB-CHC-1160558")
+GIVING360_PREFIX = env("GIVING360_PREFIX", "bcn")  # 360Giving grant ids: 360G-<prefix>-<reference>
 
 LOGGING = {
     "version": 1,

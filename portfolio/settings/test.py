@@ -15,3 +15,6 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://testserver")
 ALLOWED_HOSTS = ["*"]
 # Embeds never reach the network in tests: an unknown URL fails fast.
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers": []}]
+# Serve static files straight from the source folders, as in development.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

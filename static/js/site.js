@@ -38,3 +38,19 @@
     });
   });
 })();
+
+// "Copy link" buttons appear only when the browser can copy.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("[data-copy-url]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var status = button.closest(".share").querySelector(".share__status");
+      navigator.clipboard.writeText(button.getAttribute("data-copy-url")).then(
+        function () { status.textContent = "Link copied."; },
+        function () { status.textContent = "Sorry, the link could not be copied."; }
+      );
+    });
+  });
+})();

@@ -81,6 +81,16 @@ def browser(chromium_executable):
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after (so stopped before) the test database.
+
+    Its thread keeps a PostgreSQL connection open (CONN_MAX_AGE); stopping it first
+    lets the test database be dropped at the end of the session.
+    """
+    return live_server
+
+
 @pytest.fixture
 def transactional_db(django_db_setup, django_db_blocker):
     """Overrides pytest-django's: database access for the live server, no flush.
@@ -122,13 +132,25 @@ def _migrated_state():
 
 def reset_database():
     """Flush everything and restore the migrated state (root page, default site...)."""
+    from django.apps import apps
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
 
     baseline = _migrated_state()
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    call_command(
+        "flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
+    )
     connection.creation.deserialize_db_from_string(baseline)
+    # Rows came back with their old ids: move PostgreSQL's sequences past them
+    # (as loaddata does), or the next insert would reuse id 1. No-op on SQLite.
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), apps.get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
     cache.clear()
 
 

@@ -93,7 +93,8 @@ class SingletonPageTests(WagtailPageTestCase):
     def setUpTestData(cls):
         cls.tree = build_site_tree()
 
-    def assert_singleton(self, model, parent, make):
+    def assert_singleton(self, model, parent, make=None):
+        """`make` adds the first one, for singletons the site tree does not already hold."""
         self.assertEqual(model.max_count, 1)
         if not model.objects.exists():
             self.assertTrue(model.can_create_at(parent), "the first one should be allowed")
@@ -101,13 +102,13 @@ class SingletonPageTests(WagtailPageTestCase):
         self.assertFalse(model.can_create_at(parent), "a second one should be refused")
 
     def test_home_page(self):
-        self.assert_singleton(HomePage, Page.get_first_root_node(), None)
+        self.assert_singleton(HomePage, Page.get_first_root_node())
 
     def test_research_index(self):
-        self.assert_singleton(ResearchIndexPage, self.tree.home, None)
+        self.assert_singleton(ResearchIndexPage, self.tree.home)
 
     def test_story_index(self):
-        self.assert_singleton(StoryIndexPage, self.tree.home, None)
+        self.assert_singleton(StoryIndexPage, self.tree.home)
 
     def test_strategy_page(self):
         self.assert_singleton(

@@ -1,0 +1,226 @@
+"""Time the 360Giving import on a throwaway SQLite database.
+
+    .venv/bin/python bench/import_360giving.py [--count 10000] [--keep]
+
+Builds a fresh database in /tmp (migrate), loads the demo site with
+`load_demo_content` (or, if that fails, just a home page and a research index),
+writes a synthetic, valid 360Giving package of N grants, then times:
+
+1. the first import (every grant a new project),
+2. re-importing the same file (nothing may change),
+3. re-importing with 1% of the grants changed (a revision + publish each),
+4. exporting everything again.
+
+Targets for N = 10,000: first import at most 120 s, unchanged re-import at most 30 s.
+Exits non-zero if a target is missed or the counts are wrong.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST_TARGET, REIMPORT_TARGET = 120.0, 30.0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="grants in the file")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the file")
+    parser.add_argument("--seed", type=int, default=360)
+    return parser.parse_args()
+
+
+def setup_django(db_path):
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings.dev")
+    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and slows everything down
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def build_site():
+    from django.core.management import call_command
+
+    try:
+        call_command("load_demo_content", stdout=io.StringIO(), verbosity=0)
+        return "demo content (load_demo_content)"
+    except Exception as exc:  # another agent's loader: fall back to the minimal tree
+        print(f"  load_demo_content failed ({exc!r}); creating a minimal site instead")
+    from wagtail.models import Page, Site
+
+    from portfolio.models import HomePage
+    from research.models import ResearchIndexPage
+
+    root = Page.get_first_root_node()
+    Page.objects.filter(depth=2).delete()
+    home = root.add_child(instance=HomePage(title="Home", slug="home", mission="Research."))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    home.add_child(instance=ResearchIndexPage(title="Research", slug="research"))
+    return "minimal site (home page + research index)"
+
+
+def synthetic_package(count, seed):
+    from research.giving360 import grant_id
+    from research.models import Theme
+
+    rng = random.Random(seed)
+    themes = list(Theme.objects.values_list("slug", "name")) or [("bench", "Bench theme")]
+    extra_themes = [("bench-imaging", "Imaging"), ("bench-genomics", "Genomics")]
+    cities = ["London", "Manchester", "Glasgow", "Cardiff", "Belfast", "Leeds", "Oxford"]
+    institutions = [
+        {
+            "id": f"GB-EDU-{100000 + n}" if n % 5 else f"360G-bench-org-{n}",
+            "name": f"Bench University {n}",
+            "addressLocality": cities[n % len(cities)],
+            "addressCountry": "United Kingdom",
+        }
+        for n in range(80)
+    ]
+    words = "tumour cells spread bone brain immune therapy resistance screening trial".split()
+    grants = []
+    for n in range(count):
+        start = f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-01"
+        end = f"20{int(start[2:4]) + rng.randint(2, 5)}-{start[5:7]}-01"
+        chosen = rng.sample(themes + extra_themes, k=rng.randint(0, 3))
+        grant = {
+            "id": grant_id(f"BENCH-{n:06d}"),
+            "title": f"Project {n}: {' '.join(rng.sample(words, 4))}".capitalize(),
+            "description": " ".join(rng.choices(words, k=60)).capitalize() + ".",
+            "currency": "GBP",
+            "amountAwarded": rng.randint(20, 2000) * 500,
+            "awardDate": start,
+            "plannedDates": [{"startDate": start, "endDate": end}],
+            "recipientOrganization": [rng.choice(institutions)],
+            "fundingOrganization": [{"id": "GB-CHC-1160558", "name": "Breast Cancer Now"}],
+        }
+        if chosen:
+            grant["classifications"] = [
+                {"vocabulary": "bcn-themes", "code": slug, "title": name} for slug, name in chosen
+            ]
+        if n % 4 == 0:
+            grant["relatedDocument"] = [
+                {
+                    "id": f"doi:10.5555/bench.{n}",
+                    "title": f"Results of project {n}",
+                    "url": f"https://doi.org/10.5555/bench.{n}",
+                    "description": "Breast Cancer Research (2024)",
+                }
+            ]
+        grants.append(grant)
+    return {"version": "1.4", "grants": grants}
+
+
+def timed(label, func):
+    started = time.perf_counter()
+    value = func()
+    elapsed = time.perf_counter() - started
+    print(f"  {label}: {elapsed:.1f} s")
+    return elapsed, value
+
+
+def counts():
+    from wagtail.models import Revision
+
+    from research.models import Institution, ResearchProjectPage, Theme
+
+    return {
+        "projects": ResearchProjectPage.objects.count(),
+        "revisions": Revision.objects.count(),
+        "institutions": Institution.objects.count(),
+        "themes": Theme.objects.count(),
+    }
+
+
+def run_import(path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import_360giving", str(path), stdout=out)
+    return out.getvalue().strip().splitlines()[-2:]
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="giving360-bench-"))
+    db_path = workdir / "bench.sqlite3"
+    setup_django(db_path)
+    from django.core.management import call_command
+
+    print(f"360Giving import benchmark: {args.count} grants, SQLite database {db_path}")
+    timed("migrate", lambda: call_command("migrate", verbosity=0))
+    _, site = timed("site", build_site)
+    print(f"  site: {site}")
+    before = counts()
+    package = synthetic_package(args.count, args.seed)
+    path = workdir / "grants.json"
+    path.write_text(json.dumps(package))
+    print(f"  file: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+    failures = []
+    first, lines = timed("first import", lambda: run_import(path))
+    print("    " + " / ".join(lines))
+    after_first = counts()
+    if after_first["projects"] - before["projects"] != args.count:
+        failures.append(f"expected {args.count} new projects, counts {before} -> {after_first}")
+
+    again, lines = timed("re-import, unchanged", lambda: run_import(path))
+    print("    " + " / ".join(lines))
+    if counts() != after_first:
+        failures.append(f"re-import changed the database: {after_first} -> {counts()}")
+
+    changed = max(1, args.count // 100)
+    for grant in package["grants"][:changed]:
+        grant["amountAwarded"] += 1
+    path.write_text(json.dumps(package))
+    with_changes, lines = timed(f"re-import, {changed} changed", lambda: run_import(path))
+    print("    " + " / ".join(lines))
+    after_changes = counts()
+    if after_changes["revisions"] - after_first["revisions"] != changed:
+        failures.append(f"expected {changed} new revisions: {after_first} -> {after_changes}")
+
+    export_path = workdir / "export.json"
+    exported, _ = timed(
+        "export (all projects)",
+        lambda: call_command("export_360giving", output=str(export_path), stderr=io.StringIO()),
+    )
+    exported_count = len(json.loads(export_path.read_text())["grants"])
+    print(f"    {exported_count} grants exported")
+
+    print()
+    print(f"Grants: {args.count}")
+    print(f"First import:          {first:6.1f} s (target {FIRST_TARGET:.0f} s)")
+    print(f"Re-import, unchanged:  {again:6.1f} s (target {REIMPORT_TARGET:.0f} s)")
+    print(f"Re-import, {changed} changed: {with_changes:6.1f} s")
+    print(f"Export:                {exported:6.1f} s")
+    scale = args.count / 10_000
+    if first > FIRST_TARGET * scale:
+        failures.append(f"first import too slow ({first:.1f} s)")
+    if again > REIMPORT_TARGET * scale:
+        failures.append(f"unchanged re-import too slow ({again:.1f} s)")
+    if args.keep:
+        print(f"Kept {workdir}")
+    else:
+        for file in workdir.iterdir():
+            file.unlink()
+        workdir.rmdir()
+    if failures:
+        print("FAILED: " + "; ".join(failures))
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

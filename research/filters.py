@@ -1,0 +1,663 @@
+"""The research listing's filters, facet counts and sort orders.
+
+One class reads the query string for every view of the portfolio (the
+listing, theme pages, exports, the JSON API and the charts), so a shared
+URL means the same set of projects everywhere. It is deliberately lenient:
+unknown values are dropped with a note for the reader, ranges are clamped or
+swapped, and nothing in a query string can raise.
+
+Facet counts are computed with every *other* filter applied, in a fixed
+number of queries: one grouped query per list facet and one aggregate query
+for the count-style facets, whatever the number of projects.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+MAX_VALUES_PER_PARAM = 20
+MAX_VALUE_LENGTH = 100
+MAX_QUERY_LENGTH = 200
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
+class Param:
+    """Query-string names: the public, shareable API of the listing. Keep them stable."""
+
+    QUERY = "q"
+    THEME = "theme"
+    STATUS = "status"
+    INSTITUTION = "institution"
+    RESEARCHER = "researcher"
+    REGION = "region"
+    YEAR_FROM = "year_from"
+    YEAR_TO = "year_to"
+    AMOUNT = "amount"
+    TRIALS = "trials"
+    SORT = "sort"
+    PAGE = "page"
+
+    FILTERS = (THEME, STATUS, INSTITUTION, RESEARCHER, REGION, YEAR_FROM, YEAR_TO, AMOUNT, TRIALS)
+
+
+@dataclass(frozen=True)
+class AmountBand:
+    slug: str
+    label: str
+    low: int | None
+    high: int | None
+
+    def q(self):
+        condition = Q(award_amount__isnull=False)
+        if self.low is not None:
+            condition &= Q(award_amount__gte=self.low)
+        if self.high is not None:
+            condition &= Q(award_amount__lt=self.high)
+        return condition
+
+
+AMOUNT_BANDS = [
+    AmountBand("under-100k", "Under £100,000", None, 100_000),
+    AmountBand("100k-250k", "£100,000 to £249,999", 100_000, 250_000),
+    AmountBand("250k-500k", "£250,000 to £499,999", 250_000, 500_000),
+    AmountBand("500k-1m", "£500,000 to £999,999", 500_000, 1_000_000),
+    AmountBand("over-1m", "£1 million or more", 1_000_000, None),
+]
+AMOUNT_BANDS_BY_SLUG = {band.slug: band for band in AMOUNT_BANDS}
+
+SORTS = {
+    "relevance": "Most relevant",
+    "newest": "Newest award",
+    "largest": "Largest award",
+    "ending": "Ending soonest",
+    "az": "Title A to Z",
+}
+
+
+def status_q(status, today):
+    """Status derived from dates, as a database condition (see ResearchProjectPage.status_on)."""
+    has_dates = Q(start_date__isnull=False) | Q(end_date__isnull=False)
+    not_started = Q(start_date__gt=today)
+    completed = Q(end_date__lt=today) & ~not_started
+    if status == "not-started":
+        return not_started
+    if status == "completed":
+        return completed
+    if status == "active":
+        return has_dates & ~not_started & ~completed
+    return Q(pk__in=[])
+
+
+def trial_q():
+    return Q(trial_registration__gt="") | Q(themes__slug="clinical-trials")
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list = field(default_factory=list)
+    multiple: bool = True
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
+
+def _clean_values(values):
+    cleaned = []
+    for value in values[:MAX_VALUES_PER_PARAM]:
+        value = value.strip()
+        if value and len(value) <= MAX_VALUE_LENGTH and value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def _year(raw):
+    raw = (raw or "").strip()
+    if raw.isdigit() and len(raw) == 4 and YEAR_MIN <= int(raw) <= YEAR_MAX:
+        return int(raw)
+    return None
+
+
+class ProjectFilter:
+    """Parses a query string and answers every question the listing asks of it."""
+
+    def __init__(self, data, base_queryset, *, fixed_theme=None, today=None):
+        from research.models import UK_REGIONS, Institution, ProjectStatus, Researcher, Theme
+
+        self.data = data
+        self.base = base_queryset
+        self.fixed_theme = fixed_theme
+        self.today = today or timezone.localdate()
+        self.notes = []
+
+        theme_slugs = _clean_values(data.getlist(Param.THEME)) if fixed_theme is None else []
+        self.themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
+        self._note_unknown("theme", theme_slugs, {t.slug for t in self.themes})
+
+        statuses = _clean_values(data.getlist(Param.STATUS))
+        self.statuses = [s for s in statuses if s in ProjectStatus.values]
+        self._note_unknown("status", statuses, set(self.statuses))
+
+        inst_slugs = _clean_values(data.getlist(Param.INSTITUTION))
+        self.institutions = (
+            list(Institution.objects.filter(slug__in=inst_slugs)) if inst_slugs else []
+        )
+        self._note_unknown("institution", inst_slugs, {i.slug for i in self.institutions})
+
+        researcher_slugs = _clean_values(data.getlist(Param.RESEARCHER))
+        self.researchers = (
+            list(Researcher.objects.filter(slug__in=researcher_slugs, live=True))
+            if researcher_slugs
+            else []
+        )
+        self._note_unknown("researcher", researcher_slugs, {r.slug for r in self.researchers})
+
+        region_names = dict(UK_REGIONS)
+        regions = _clean_values(data.getlist(Param.REGION))
+        self.regions = [r for r in regions if r in region_names]
+        self._note_unknown("region", regions, set(self.regions))
+        self.region_names = region_names
+
+        self.year_from = _year(data.get(Param.YEAR_FROM))
+        self.year_to = _year(data.get(Param.YEAR_TO))
+        for param in (Param.YEAR_FROM, Param.YEAR_TO):
+            if data.get(param, "").strip() and _year(data.get(param)) is None:
+                self.notes.append(
+                    f"We ignored the award year “{data.get(param)[:20]}”: "
+                    f"use a year from {YEAR_MIN} to {YEAR_MAX}."
+                )
+        if self.year_from and self.year_to and self.year_from > self.year_to:
+            self.year_from, self.year_to = self.year_to, self.year_from
+            self.notes.append("The award years were the wrong way round, so we swapped them.")
+
+        amounts = _clean_values(data.getlist(Param.AMOUNT))
+        self.amounts = [a for a in amounts if a in AMOUNT_BANDS_BY_SLUG]
+        self._note_unknown("award amount", amounts, set(self.amounts))
+
+        self.trials_only = data.get(Param.TRIALS, "") in {"1", "on", "true", "yes"}
+
+        query = " ".join(data.get(Param.QUERY, "").split())
+        if len(query) > MAX_QUERY_LENGTH:
+            query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
+            self.notes.append(f"Your search was shortened to {MAX_QUERY_LENGTH} characters.")
+        self.query = query
+
+        sort = data.get(Param.SORT, "")
+        default_sort = "relevance" if self.query else "newest"
+        if sort not in SORTS or (sort == "relevance" and not self.query):
+            sort = default_sort
+        self.sort = sort
+        self._search_pks = None
+
+    def _note_unknown(self, what, given, known):
+        for value in given:
+            if value not in known:
+                self.notes.append(f"We ignored the {what} “{value[:40]}” because we don’t know it.")
+
+    # Conditions -----------------------------------------------------------
+
+    def _conditions(self):
+        """Each active filter as (dimension, condition). Multiple values in one
+        dimension mean "any of these"; dimensions combine with "and"."""
+        from research.models import ResearchProjectPage
+
+        through_themes = ResearchProjectPage.themes.through
+        through_co = ResearchProjectPage.co_investigators.through
+        conditions = []
+        if self.fixed_theme is not None:
+            conditions.append(
+                (
+                    "fixed_theme",
+                    Q(
+                        pk__in=through_themes.objects.filter(theme=self.fixed_theme).values(
+                            "researchprojectpage_id"
+                        )
+                    ),
+                )
+            )
+        if self.themes:
+            conditions.append(
+                (
+                    Param.THEME,
+                    Q(
+                        pk__in=through_themes.objects.filter(theme__in=self.themes).values(
+                            "researchprojectpage_id"
+                        )
+                    ),
+                )
+            )
+        if self.statuses:
+            condition = Q(pk__in=[])
+            for status in self.statuses:
+                condition |= status_q(status, self.today)
+            conditions.append((Param.STATUS, condition))
+        if self.institutions:
+            conditions.append((Param.INSTITUTION, Q(institution__in=self.institutions)))
+        if self.researchers:
+            conditions.append(
+                (
+                    Param.RESEARCHER,
+                    Q(lead_researcher__in=self.researchers)
+                    | Q(
+                        pk__in=through_co.objects.filter(researcher__in=self.researchers).values(
+                            "researchprojectpage_id"
+                        )
+                    ),
+                )
+            )
+        if self.regions:
+            conditions.append((Param.REGION, Q(institution__region__in=self.regions)))
+        if self.year_from or self.year_to:
+            condition = Q(award_date__isnull=False)
+            if self.year_from:
+                condition &= Q(award_date__gte=datetime.date(self.year_from, 1, 1))
+            if self.year_to:
+                condition &= Q(award_date__lte=datetime.date(self.year_to, 12, 31))
+            conditions.append(("year", condition))
+        if self.amounts:
+            condition = Q(pk__in=[])
+            for slug in self.amounts:
+                condition |= AMOUNT_BANDS_BY_SLUG[slug].q()
+            conditions.append((Param.AMOUNT, condition))
+        if self.trials_only:
+            conditions.append((Param.TRIALS, self._trial_condition()))
+        if self.query:
+            conditions.append((Param.QUERY, Q(pk__in=self.search_pks())))
+        return conditions
+
+    def _trial_condition(self):
+        from research.models import ResearchProjectPage
+
+        through_themes = ResearchProjectPage.themes.through
+        return Q(trial_registration__gt="") | Q(
+            pk__in=through_themes.objects.filter(theme__slug="clinical-trials").values(
+                "researchprojectpage_id"
+            )
+        )
+
+    def search_pks(self):
+        """Project ids matching the text, best first: one search query per request."""
+        if self._search_pks is None:
+            results = self.base.order_by().search(self.query, operator="and")
+            self._search_pks = [page.pk for page in results]
+        return self._search_pks
+
+    def queryset(self, exclude=None):
+        qs = self.base
+        for dimension, condition in self._conditions():
+            if dimension != exclude:
+                qs = qs.filter(condition)
+        return qs
+
+    @property
+    def is_filtered(self):
+        return bool(self._active_params())
+
+    def _active_params(self):
+        active = []
+        for param, value in (
+            (Param.THEME, self.themes),
+            (Param.STATUS, self.statuses),
+            (Param.INSTITUTION, self.institutions),
+            (Param.RESEARCHER, self.researchers),
+            (Param.REGION, self.regions),
+            (Param.YEAR_FROM, self.year_from),
+            (Param.YEAR_TO, self.year_to),
+            (Param.AMOUNT, self.amounts),
+            (Param.TRIALS, self.trials_only),
+            (Param.QUERY, self.query),
+        ):
+            if value:
+                active.append(param)
+        return active
+
+    @property
+    def filter_count(self):
+        """How many values are selected in all; more than one makes a combined page."""
+        return (
+            len(self.themes)
+            + len(self.statuses)
+            + len(self.institutions)
+            + len(self.researchers)
+            + len(self.regions)
+            + len(self.amounts)
+            + (1 if (self.year_from or self.year_to) else 0)
+            + (1 if self.trials_only else 0)
+            + (1 if self.query else 0)
+        )
+
+    # Results --------------------------------------------------------------
+
+    def results(self):
+        qs = self.queryset()
+        if self.sort == "relevance":
+            order = {pk: position for position, pk in enumerate(self.search_pks())}
+            whens = [models.When(pk=pk, then=position) for pk, position in order.items()]
+            if whens:
+                qs = qs.annotate(
+                    relevance=models.Case(
+                        *whens, default=len(order), output_field=models.IntegerField()
+                    )
+                )
+                return qs.order_by("relevance", "-pk")
+            return qs.order_by("-award_date", "-pk")
+        if self.sort == "largest":
+            return qs.order_by(models.F("award_amount").desc(nulls_last=True), "-pk")
+        if self.sort == "ending":
+            return qs.annotate(
+                ended=models.Case(
+                    models.When(end_date__lt=self.today, then=1),
+                    models.When(end_date__isnull=True, then=2),
+                    default=0,
+                    output_field=models.IntegerField(),
+                )
+            ).order_by("ended", "end_date", "pk")
+        if self.sort == "az":
+            return qs.order_by("title", "pk")
+        return qs.order_by(models.F("award_date").desc(nulls_last=True), "-pk")
+
+    # Facets ---------------------------------------------------------------
+
+    def facets(self):
+        """Every facet's options with counts under the other filters.
+
+        List facets take one grouped query each; status, amount and trials
+        share one aggregate query when none of them is active."""
+        from research.models import ProjectStatus, ResearchProjectPage
+
+        facets = []
+        through_themes = ResearchProjectPage.themes.through
+
+        if self.fixed_theme is None:
+            rows = (
+                through_themes.objects.filter(
+                    researchprojectpage_id__in=self.queryset(Param.THEME).values("pk")
+                )
+                .values("theme__slug", "theme__name", "theme__sort_order")
+                .annotate(n=Count("researchprojectpage_id", distinct=True))
+                .order_by("theme__sort_order", "theme__name")
+            )
+            selected = {t.slug for t in self.themes}
+            options = [
+                Option(r["theme__slug"], r["theme__name"], r["n"], r["theme__slug"] in selected)
+                for r in rows
+            ]
+            self._keep_selected(options, [(t.slug, t.name) for t in self.themes])
+            facets.append(Facet(Param.THEME, "Theme", options))
+
+        aggregates = self._aggregate_facets()
+        status_counts = aggregates[Param.STATUS]
+        facets.append(
+            Facet(
+                Param.STATUS,
+                "Status",
+                [
+                    Option(value, label, status_counts.get(value, 0), value in self.statuses)
+                    for value, label in ProjectStatus.choices
+                ],
+            )
+        )
+
+        rows = (
+            self.queryset(Param.REGION)
+            .exclude(institution__isnull=True)
+            .values("institution__region")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counts = {r["institution__region"]: r["n"] for r in rows}
+        facets.append(
+            Facet(
+                Param.REGION,
+                "UK region or country",
+                [
+                    Option(code, name, counts[code], code in self.regions)
+                    for code, name in self.region_names.items()
+                    if counts.get(code) or code in self.regions
+                ],
+            )
+        )
+
+        rows = (
+            self.queryset(Param.INSTITUTION)
+            .exclude(institution__isnull=True)
+            .values("institution__slug", "institution__name")
+            .annotate(n=Count("pk"))
+            .order_by("institution__name")
+        )
+        selected = {i.slug for i in self.institutions}
+        options = [
+            Option(
+                r["institution__slug"],
+                r["institution__name"],
+                r["n"],
+                r["institution__slug"] in selected,
+            )
+            for r in rows
+        ]
+        self._keep_selected(options, [(i.slug, i.name) for i in self.institutions])
+        facets.append(Facet(Param.INSTITUTION, "Institution", options))
+
+        rows = (
+            self.queryset(Param.RESEARCHER)
+            .exclude(lead_researcher__isnull=True)
+            .values(
+                "lead_researcher__slug",
+                "lead_researcher__title",
+                "lead_researcher__first_name",
+                "lead_researcher__last_name",
+            )
+            .annotate(n=Count("pk"))
+            .order_by("lead_researcher__last_name", "lead_researcher__first_name")
+        )
+        selected = {r.slug for r in self.researchers}
+        options = [
+            Option(
+                r["lead_researcher__slug"],
+                " ".join(
+                    p
+                    for p in (
+                        r["lead_researcher__title"],
+                        r["lead_researcher__first_name"],
+                        r["lead_researcher__last_name"],
+                    )
+                    if p
+                ),
+                r["n"],
+                r["lead_researcher__slug"] in selected,
+            )
+            for r in rows
+        ]
+        self._keep_selected(options, [(r.slug, r.full_name) for r in self.researchers])
+        facets.append(Facet(Param.RESEARCHER, "Lead researcher", options))
+
+        amount_counts = aggregates[Param.AMOUNT]
+        facets.append(
+            Facet(
+                Param.AMOUNT,
+                "Award amount",
+                [
+                    Option(b.slug, b.label, amount_counts.get(b.slug, 0), b.slug in self.amounts)
+                    for b in AMOUNT_BANDS
+                ],
+            )
+        )
+        self.trial_count = aggregates[Param.TRIALS]
+        self.total = aggregates["total"]
+        return facets
+
+    def year_counts(self):
+        rows = (
+            self.queryset("year")
+            .exclude(award_date__isnull=True)
+            .annotate(year=ExtractYear("award_date"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by("year")
+        )
+        return {r["year"]: r["n"] for r in rows}
+
+    def _keep_selected(self, options, selected_pairs):
+        """A selected value with no results under the other filters stays visible, at 0,
+        so that it can be unticked."""
+        present = {o.value for o in options}
+        for value, label in selected_pairs:
+            if value not in present:
+                options.append(Option(value, label, 0, True))
+
+    def _aggregate_facets(self):
+        """Status, amount-band and trial counts (and the total) in as few queries as
+        possible: dimensions that are not active all see the same queryset."""
+        dims = (Param.STATUS, Param.AMOUNT, Param.TRIALS)
+        active = set(self._active_params())
+        groups = {}
+        for dim in dims:
+            key = dim if dim in active else None
+            groups.setdefault(key, []).append(dim)
+        if None not in groups:
+            groups[None] = []
+        result = {}
+        for key, members in groups.items():
+            qs = self.queryset(key)
+            aggregations = {}
+            if key is None:
+                aggregations["total"] = Count("pk")
+            for dim in members:
+                aggregations.update(self._aggregations_for(dim))
+            values = qs.order_by().aggregate(**aggregations) if aggregations else {}
+            if key is None:
+                result["total"] = values.pop("total", 0)
+            for dim in members:
+                result[dim] = self._unpack(dim, values)
+        return result
+
+    def _aggregations_for(self, dim):
+        from research.models import ProjectStatus
+
+        if dim == Param.STATUS:
+            return {
+                f"status__{value}": Count("pk", filter=status_q(value, self.today))
+                for value in ProjectStatus.values
+            }
+        if dim == Param.AMOUNT:
+            return {f"amount__{band.slug}": Count("pk", filter=band.q()) for band in AMOUNT_BANDS}
+        return {"trials": Count("pk", filter=self._trial_condition())}
+
+    @staticmethod
+    def _unpack(dim, values):
+        if dim == Param.TRIALS:
+            return values.get("trials", 0)
+        prefix = f"{dim}__"
+        return {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
+
+    # URLs and chips -------------------------------------------------------
+
+    def params(self):
+        """The current state as a list of (name, value) pairs, in a stable order."""
+        pairs = []
+        pairs += [(Param.QUERY, self.query)] if self.query else []
+        pairs += [(Param.THEME, t.slug) for t in self.themes]
+        pairs += [(Param.STATUS, s) for s in self.statuses]
+        pairs += [(Param.INSTITUTION, i.slug) for i in self.institutions]
+        pairs += [(Param.RESEARCHER, r.slug) for r in self.researchers]
+        pairs += [(Param.REGION, r) for r in self.regions]
+        pairs += [(Param.YEAR_FROM, str(self.year_from))] if self.year_from else []
+        pairs += [(Param.YEAR_TO, str(self.year_to))] if self.year_to else []
+        pairs += [(Param.AMOUNT, a) for a in self.amounts]
+        pairs += [(Param.TRIALS, "1")] if self.trials_only else []
+        default_sort = "relevance" if self.query else "newest"
+        pairs += [(Param.SORT, self.sort)] if self.sort != default_sort else []
+        return pairs
+
+    def querystring(self, without=None):
+        """The state as a query string, optionally without one (name, value) pair."""
+        return urlencode([pair for pair in self.params() if pair != without])
+
+    def chips(self):
+        """Active filters as (label, query string without it), for removable chips."""
+        from research.models import ProjectStatus
+
+        chips = []
+        if self.query:
+            chips.append((f"Search: {self.query}", (Param.QUERY, self.query)))
+        chips += [(f"Theme: {t.name}", (Param.THEME, t.slug)) for t in self.themes]
+        chips += [(f"Status: {ProjectStatus(s).label}", (Param.STATUS, s)) for s in self.statuses]
+        chips += [(i.name, (Param.INSTITUTION, i.slug)) for i in self.institutions]
+        chips += [(f"Lead: {r.full_name}", (Param.RESEARCHER, r.slug)) for r in self.researchers]
+        chips += [(self.region_names[r], (Param.REGION, r)) for r in self.regions]
+        if self.year_from:
+            chips.append((f"Awarded from {self.year_from}", (Param.YEAR_FROM, str(self.year_from))))
+        if self.year_to:
+            chips.append((f"Awarded up to {self.year_to}", (Param.YEAR_TO, str(self.year_to))))
+        chips += [(AMOUNT_BANDS_BY_SLUG[a].label, (Param.AMOUNT, a)) for a in self.amounts]
+        if self.trials_only:
+            chips.append(("Clinical trials only", (Param.TRIALS, "1")))
+        return [(label, self.querystring(without=pair)) for label, pair in chips]
+
+    # Charts ---------------------------------------------------------------
+
+    def funding_by_theme(self):
+        from research.models import ResearchProjectPage
+
+        through = ResearchProjectPage.themes.through
+        rows = (
+            through.objects.filter(researchprojectpage_id__in=self.queryset().values("pk"))
+            .values("theme__name", "theme__sort_order")
+            .annotate(total=Sum("researchprojectpage__award_amount"), n=Count("pk"))
+            .order_by("theme__sort_order", "theme__name")
+        )
+        return [(r["theme__name"], r["total"] or Decimal(0), r["n"]) for r in rows]
+
+    def funding_by_year(self):
+        rows = (
+            self.queryset()
+            .exclude(award_date__isnull=True)
+            .annotate(year=ExtractYear("award_date"))
+            .values("year")
+            .annotate(total=Sum("award_amount"), n=Count("pk"))
+            .order_by("year")
+        )
+        return [(str(r["year"]), r["total"] or Decimal(0), r["n"]) for r in rows]
+
+    def funding_by_region(self):
+        rows = (
+            self.queryset()
+            .exclude(institution__isnull=True)
+            .values("institution__region")
+            .annotate(total=Sum("award_amount"), n=Count("pk"))
+            .order_by("-total")
+        )
+        return [
+            (
+                self.region_names.get(r["institution__region"], r["institution__region"]),
+                r["total"] or Decimal(0),
+                r["n"],
+            )
+            for r in rows
+        ]
+
+    def projects_by_status(self):
+        from research.models import ProjectStatus
+
+        values = self.queryset().order_by().aggregate(**self._aggregations_for(Param.STATUS))
+        counts = self._unpack(Param.STATUS, values)
+        return [
+            (label, counts.get(value, 0), counts.get(value, 0))
+            for value, label in ProjectStatus.choices
+        ]

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class PortfolioConfig(AppConfig):
     name = "portfolio"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Connects the signals that keep the cached header and footer fresh.
+        from portfolio.base import chrome  # noqa: F401

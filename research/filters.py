@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Concat, ExtractYear
 from django.utils import timezone
 
 MAX_VALUES_PER_PARAM = 20
@@ -292,9 +292,16 @@ class ProjectFilter:
         )
 
     def search_pks(self):
-        """Project ids matching the text, best first: one search query per request."""
+        """Project ids matching the text, best first: one search query per request.
+
+        The search runs over all live projects (filter fields are backend-specific);
+        the other filters then apply to these ids in the database."""
+        from research.models import ResearchProjectPage
+
         if self._search_pks is None:
-            results = self.base.order_by().search(self.query, operator="and")
+            results = (
+                ResearchProjectPage.objects.live().only("pk").search(self.query, operator="and")
+            )
             self._search_pks = [page.pk for page in results]
         return self._search_pks
 
@@ -344,19 +351,32 @@ class ProjectFilter:
 
     # Results --------------------------------------------------------------
 
-    def results(self):
+    def results_page(self, request, per_page, decorate=None):
+        """One page of results in the chosen order, in a fixed number of queries.
+
+        Relevance order comes from the search backend as a list of ids, so that
+        page is cut from the list in Python and its projects fetched by id."""
+        from portfolio.base.pagination import paginate
+
+        if self.sort != "relevance":
+            total = getattr(self, "total", None)
+            return paginate(request, self.results(decorate), per_page, count=total)
+        allowed = set(self.queryset().values_list("pk", flat=True))
+        ordered = [pk for pk in self.search_pks() if pk in allowed]
+        page = paginate(request, ordered, per_page)
+        qs = decorate(self.base) if decorate else self.base
+        objects = qs.in_bulk(list(page.object_list))
+        page.object_list = [objects[pk] for pk in page.object_list if pk in objects]
+        return page
+
+    def results(self, decorate=None):
+        """Every matching project in the chosen order (for exports: relevance is
+        approximated by newest, since ordering by a long id list does not scale)."""
         qs = self.queryset()
-        if self.sort == "relevance":
-            order = {pk: position for position, pk in enumerate(self.search_pks())}
-            whens = [models.When(pk=pk, then=position) for pk, position in order.items()]
-            if whens:
-                qs = qs.annotate(
-                    relevance=models.Case(
-                        *whens, default=len(order), output_field=models.IntegerField()
-                    )
-                )
-                return qs.order_by("relevance", "-pk")
-            return qs.order_by("-award_date", "-pk")
+        if decorate is not None:
+            qs = decorate(qs)
+        # Relevance is kept only in paged views (results_page); whole-set exports
+        # of a text search come newest first.
         if self.sort == "largest":
             return qs.order_by(models.F("award_amount").desc(nulls_last=True), "-pk")
         if self.sort == "ending":
@@ -377,32 +397,46 @@ class ProjectFilter:
     def facets(self):
         """Every facet's options with counts under the other filters.
 
-        List facets take one grouped query each; status, amount and trials
-        share one aggregate query when none of them is active."""
-        from research.models import ProjectStatus, ResearchProjectPage
+        All facets (and the total) come from ONE SQL statement: a UNION ALL of
+        one grouped SELECT per facet, each with the filters of the other facets
+        applied. So the query count never depends on the data or the filters."""
+        from research.models import UK_REGIONS, ProjectStatus
+
+        rows = self._facet_rows()
+        counts = {}
+        labels = {}
+        for row in rows:
+            counts.setdefault(row["dim"], {})[row["key"]] = row["n"]
+            labels.setdefault(row["dim"], {})[row["key"]] = (row["label"], row["sort"])
+        self.total = counts.get("total", {}).get("all", 0)
+        self.trial_count = counts.get(Param.TRIALS, {}).get("yes", 0)
+
+        def listed(dim, selected_pairs):
+            dim_labels = labels.get(dim, {})
+            options = [
+                Option(key, label.strip(), counts[dim][key], key in dict(selected_pairs))
+                for key, (label, _) in dim_labels.items()
+            ]
+            present = {o.value for o in options}
+            options += [
+                Option(value, label, 0, True)
+                for value, label in selected_pairs
+                if value not in present
+            ]
+            order = {key: sort for key, (_, sort) in dim_labels.items()}
+            options.sort(key=lambda o: (order.get(o.value, 10_000), o.label.lower()))
+            return options
 
         facets = []
-        through_themes = ResearchProjectPage.themes.through
-
         if self.fixed_theme is None:
-            rows = (
-                through_themes.objects.filter(
-                    researchprojectpage_id__in=self.queryset(Param.THEME).values("pk")
+            facets.append(
+                Facet(
+                    Param.THEME,
+                    "Theme",
+                    listed(Param.THEME, [(t.slug, t.name) for t in self.themes]),
                 )
-                .values("theme__slug", "theme__name", "theme__sort_order")
-                .annotate(n=Count("researchprojectpage_id", distinct=True))
-                .order_by("theme__sort_order", "theme__name")
             )
-            selected = {t.slug for t in self.themes}
-            options = [
-                Option(r["theme__slug"], r["theme__name"], r["n"], r["theme__slug"] in selected)
-                for r in rows
-            ]
-            self._keep_selected(options, [(t.slug, t.name) for t in self.themes])
-            facets.append(Facet(Param.THEME, "Theme", options))
-
-        aggregates = self._aggregate_facets()
-        status_counts = aggregates[Param.STATUS]
+        status_counts = counts.get(Param.STATUS, {})
         facets.append(
             Facet(
                 Param.STATUS,
@@ -413,81 +447,33 @@ class ProjectFilter:
                 ],
             )
         )
-
-        rows = (
-            self.queryset(Param.REGION)
-            .exclude(institution__isnull=True)
-            .values("institution__region")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        counts = {r["institution__region"]: r["n"] for r in rows}
+        region_counts = counts.get(Param.REGION, {})
         facets.append(
             Facet(
                 Param.REGION,
                 "UK region or country",
                 [
-                    Option(code, name, counts[code], code in self.regions)
-                    for code, name in self.region_names.items()
-                    if counts.get(code) or code in self.regions
+                    Option(code, name, region_counts.get(code, 0), code in self.regions)
+                    for code, name in UK_REGIONS
+                    if region_counts.get(code) or code in self.regions
                 ],
             )
         )
-
-        rows = (
-            self.queryset(Param.INSTITUTION)
-            .exclude(institution__isnull=True)
-            .values("institution__slug", "institution__name")
-            .annotate(n=Count("pk"))
-            .order_by("institution__name")
+        facets.append(
+            Facet(
+                Param.INSTITUTION,
+                "Institution",
+                listed(Param.INSTITUTION, [(i.slug, i.name) for i in self.institutions]),
+            )
         )
-        selected = {i.slug for i in self.institutions}
-        options = [
-            Option(
-                r["institution__slug"],
-                r["institution__name"],
-                r["n"],
-                r["institution__slug"] in selected,
+        facets.append(
+            Facet(
+                Param.RESEARCHER,
+                "Lead researcher",
+                listed(Param.RESEARCHER, [(r.slug, r.full_name) for r in self.researchers]),
             )
-            for r in rows
-        ]
-        self._keep_selected(options, [(i.slug, i.name) for i in self.institutions])
-        facets.append(Facet(Param.INSTITUTION, "Institution", options))
-
-        rows = (
-            self.queryset(Param.RESEARCHER)
-            .exclude(lead_researcher__isnull=True)
-            .values(
-                "lead_researcher__slug",
-                "lead_researcher__title",
-                "lead_researcher__first_name",
-                "lead_researcher__last_name",
-            )
-            .annotate(n=Count("pk"))
-            .order_by("lead_researcher__last_name", "lead_researcher__first_name")
         )
-        selected = {r.slug for r in self.researchers}
-        options = [
-            Option(
-                r["lead_researcher__slug"],
-                " ".join(
-                    p
-                    for p in (
-                        r["lead_researcher__title"],
-                        r["lead_researcher__first_name"],
-                        r["lead_researcher__last_name"],
-                    )
-                    if p
-                ),
-                r["n"],
-                r["lead_researcher__slug"] in selected,
-            )
-            for r in rows
-        ]
-        self._keep_selected(options, [(r.slug, r.full_name) for r in self.researchers])
-        facets.append(Facet(Param.RESEARCHER, "Lead researcher", options))
-
-        amount_counts = aggregates[Param.AMOUNT]
+        amount_counts = counts.get(Param.AMOUNT, {})
         facets.append(
             Facet(
                 Param.AMOUNT,
@@ -498,9 +484,89 @@ class ProjectFilter:
                 ],
             )
         )
-        self.trial_count = aggregates[Param.TRIALS]
-        self.total = aggregates["total"]
         return facets
+
+    def _facet_rows(self):
+        from research.models import ProjectStatus, ResearchProjectPage
+
+        text = models.CharField()
+        number = models.IntegerField()
+
+        def part(qs, dim, key, label=None, sort=None, count="pk"):
+            return (
+                qs.annotate(
+                    dim=models.Value(dim, output_field=text),
+                    key=key if not isinstance(key, str) else models.Value(key, output_field=text),
+                    label=label if label is not None else models.Value("", output_field=text),
+                    sort=sort if sort is not None else models.Value(0, output_field=number),
+                )
+                .values("dim", "key", "label", "sort")
+                .annotate(n=Count(count, distinct=True))
+                .order_by()
+            )
+
+        through = ResearchProjectPage.themes.through
+        parts = [part(self.queryset(), "total", "all")]
+        if self.fixed_theme is None:
+            parts.append(
+                part(
+                    through.objects.filter(
+                        researchprojectpage_id__in=self.queryset(Param.THEME).values("pk")
+                    ),
+                    Param.THEME,
+                    models.F("theme__slug"),
+                    models.F("theme__name"),
+                    models.F("theme__sort_order"),
+                    count="researchprojectpage_id",
+                )
+            )
+        for status in ProjectStatus.values:
+            parts.append(
+                part(
+                    self.queryset(Param.STATUS).filter(status_q(status, self.today)),
+                    Param.STATUS,
+                    status,
+                )
+            )
+        parts.append(
+            part(
+                self.queryset(Param.REGION).exclude(institution__isnull=True),
+                Param.REGION,
+                models.F("institution__region"),
+            )
+        )
+        parts.append(
+            part(
+                self.queryset(Param.INSTITUTION).exclude(institution__isnull=True),
+                Param.INSTITUTION,
+                models.F("institution__slug"),
+                models.F("institution__name"),
+            )
+        )
+        parts.append(
+            part(
+                self.queryset(Param.RESEARCHER).exclude(lead_researcher__isnull=True),
+                Param.RESEARCHER,
+                models.F("lead_researcher__slug"),
+                Concat(
+                    "lead_researcher__title",
+                    models.Value(" "),
+                    "lead_researcher__first_name",
+                    models.Value(" "),
+                    "lead_researcher__last_name",
+                    output_field=text,
+                ),
+            )
+        )
+        for band in AMOUNT_BANDS:
+            parts.append(
+                part(self.queryset(Param.AMOUNT).filter(band.q()), Param.AMOUNT, band.slug)
+            )
+        parts.append(
+            part(self.queryset(Param.TRIALS).filter(self._trial_condition()), Param.TRIALS, "yes")
+        )
+        first, *rest = parts
+        return list(first.union(*rest, all=True))
 
     def year_counts(self):
         rows = (
@@ -513,40 +579,6 @@ class ProjectFilter:
         )
         return {r["year"]: r["n"] for r in rows}
 
-    def _keep_selected(self, options, selected_pairs):
-        """A selected value with no results under the other filters stays visible, at 0,
-        so that it can be unticked."""
-        present = {o.value for o in options}
-        for value, label in selected_pairs:
-            if value not in present:
-                options.append(Option(value, label, 0, True))
-
-    def _aggregate_facets(self):
-        """Status, amount-band and trial counts (and the total) in as few queries as
-        possible: dimensions that are not active all see the same queryset."""
-        dims = (Param.STATUS, Param.AMOUNT, Param.TRIALS)
-        active = set(self._active_params())
-        groups = {}
-        for dim in dims:
-            key = dim if dim in active else None
-            groups.setdefault(key, []).append(dim)
-        if None not in groups:
-            groups[None] = []
-        result = {}
-        for key, members in groups.items():
-            qs = self.queryset(key)
-            aggregations = {}
-            if key is None:
-                aggregations["total"] = Count("pk")
-            for dim in members:
-                aggregations.update(self._aggregations_for(dim))
-            values = qs.order_by().aggregate(**aggregations) if aggregations else {}
-            if key is None:
-                result["total"] = values.pop("total", 0)
-            for dim in members:
-                result[dim] = self._unpack(dim, values)
-        return result
-
     def _aggregations_for(self, dim):
         from research.models import ProjectStatus
 
@@ -555,14 +587,10 @@ class ProjectFilter:
                 f"status__{value}": Count("pk", filter=status_q(value, self.today))
                 for value in ProjectStatus.values
             }
-        if dim == Param.AMOUNT:
-            return {f"amount__{band.slug}": Count("pk", filter=band.q()) for band in AMOUNT_BANDS}
-        return {"trials": Count("pk", filter=self._trial_condition())}
+        return {}
 
     @staticmethod
     def _unpack(dim, values):
-        if dim == Param.TRIALS:
-            return values.get("trials", 0)
         prefix = f"{dim}__"
         return {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
 

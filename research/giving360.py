@@ -73,7 +73,7 @@ Org:Name"... as in the official spreadsheet template; JSON paths such as
   must not be before the start date.
 * Projects are keyed by grant id: ``360G-<prefix>-`` is removed from our own
   ids to give the grant reference; anyone else's id is kept whole and must
-  fit the reference field (60 characters). Each id may appear once per file.
+  fit the reference field (60 characters).
 * Institutions are keyed by recipient org id (``360G-<prefix>-org-<slug>``
   ids by slug), then by name (case-insensitive). A new institution gets the
   org's name, city, country and website; an org id is stored only when it is
@@ -84,9 +84,11 @@ Org:Name"... as in the official spreadsheet template; JSON paths such as
 * Themes come from ``classifications``: a classification matches a theme
   whose slug equals its code or whose name equals its title
   (case-insensitively). An unknown classification creates a new theme (slug
-  from the code or title, no short description yet). A grant without
+  from the code or title; its short description is the classification's
+  description, if any, for editors to complete). A grant without
   classifications gives a new project no themes and leaves an existing
-  project's themes alone.
+  project's themes alone. A new theme's name longer than 80 characters is cut
+  short (warning).
 * Publications come from ``relatedDocument`` entries whose URL is a doi.org
   or PubMed link; other documents are ignored.
 * Optional fields that are absent (no ``description``, ``plannedDates``,
@@ -97,8 +99,15 @@ Org:Name"... as in the official spreadsheet template; JSON paths such as
 * Idempotent: a grant whose values (normalised: lay summary compared as
   plain text, amounts as decimals) equal the live project's is skipped, so
   re-importing a file changes nothing. A changed grant saves a new revision
-  of its project and publishes it. New projects are created in bulk (see
-  `research.bulk`), published, with one revision each.
+  of its project and publishes it (``save_revision().publish()``, so
+  Wagtail's publish signals run); Wagtail validates a page it publishes, so a
+  changed project that would fail that validation (say, it still has no lay
+  summary and the file gives none) is reported as a problem before anything
+  is written. New projects are created in bulk (see `research.bulk`),
+  published, with one revision each; their slugs come from their titles
+  (``-2``, ``-3``... when taken).
+* Each grant id may appear only once in a file: two grants with one id
+  (as in 360Giving's own "fundingproviders" test fixtures) are ambiguous.
 """
 
 import csv
@@ -111,6 +120,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,6 +147,7 @@ SCHEMA_VERSION = "1.4"
 CURRENCY = "GBP"
 DEFAULT_FUNDER_NAME = "Breast Cancer Now"
 THEME_NAME_LENGTH = Theme._meta.get_field("name").max_length
+REFERENCE_LENGTH = ResearchProjectPage._meta.get_field("grant_reference").max_length
 MAX_AMOUNT = Decimal("9999999999.99")  # award_amount: 12 digits, 2 decimal places
 CHUNK = 500
 
@@ -859,10 +870,11 @@ def check_grant(source, n, raw):
         reference = reference_from_grant_id(gid)
         if not reference:
             check.problem(("id",), f"has nothing after {own_id_prefix()}")
-        elif len(reference) > ResearchProjectPage._meta.get_field("grant_reference").max_length:
+        elif len(reference) > REFERENCE_LENGTH:
             check.problem(
                 ("id",),
-                f"too long to keep as a grant reference ({len(reference)} characters, at most 60)",
+                f"too long to keep as a grant reference ({len(reference)} characters, "
+                f"at most {REFERENCE_LENGTH})",
             )
             reference = None
     title = check.string(raw, ("title",), required=True, max_length=255)
@@ -996,12 +1008,15 @@ def _check_org(check, obj, path, recipient):
         check.warn((*path, "id"), "missing; the institution is matched by name")
     if not recipient or not name:
         return None
-    city = check.string(obj, (*path, "addressLocality"), max_length=80) or ""
+    city = check.string(obj, (*path, "addressLocality")) or ""
+    if len(city) > 80:
+        check.warn((*path, "addressLocality"), "longer than 80 characters; cut short")
+        city = city[:80]
     county = check.string(obj, (*path, "addressRegion")) or ""
     country_text = check.string(obj, (*path, "addressCountry")) or ""
-    website = check.string(obj, (*path, "url"), max_length=200) or ""
-    if website and not re.match(r"^https?://\S+$", website):
-        website = ""
+    website = check.string(obj, (*path, "url")) or ""
+    if len(website) > 200 or not re.match(r"^https?://\S+$", website):
+        website = ""  # optional, and only kept when it is a web address that fits
     country, region = _country_and_region(country_text, city, county)
     return Org(
         id=org_id or "",
@@ -1018,8 +1033,6 @@ def _check_document(check, obj, path):
     doi = pmid = ""
     match = DOI_URL_RE.match(url)
     if match:
-        from urllib.parse import unquote
-
         doi = unquote(match.group(1))
     else:
         match = PUBMED_URL_RE.match(url)
@@ -1029,14 +1042,19 @@ def _check_document(check, obj, path):
     id_match = PMID_ID_RE.match(doc_id)
     if id_match:
         pmid = id_match.group(1)
+    if len(doi) > 200:
+        doi = ""
     if not (doi or pmid):
         return None  # not a publication: other documents are not stored
-    title = check.string(obj, (*path, "title"), max_length=300) or doi or f"PubMed {pmid}"
+    title = check.string(obj, (*path, "title")) or doi or f"PubMed {pmid}"
+    if len(title) > 300:
+        check.warn((*path, "title"), "longer than 300 characters; cut short")
+        title = _shorten(title, 300)
     description = check.string(obj, (*path, "description")) or ""
     found = JOURNAL_YEAR_RE.match(description)
     journal = (found.group("journal") or "").strip()[:160]
     year = int(found.group("year")) if found.group("year") else None
-    return Output(title=title, journal=journal, year=year, doi=doi[:200], pmid=pmid)
+    return Output(title=title, journal=journal, year=year, doi=doi, pmid=pmid)
 
 
 def check_grants(source):

@@ -34,17 +34,16 @@ from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
     Orderable,
-    PageManager,
     PreviewableMixin,
     RevisionMixin,
     Site,
 )
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
+from research.filters import SORTS, Param, ProjectFilter, status_q
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -281,32 +280,66 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def projects(self):
         return (
             ResearchProjectPage.objects.live()
-            .public()
+            .public_in_sql()
             .descendant_of(self)
-            .with_card_relations()
             .order_by("-award_date", "-pk")
         )
 
+    def listing_context(self, request, fixed_theme=None):
+        """The filtered, faceted listing shared by the index and every theme page."""
+        project_filter = ProjectFilter(request.GET, self.projects(), fixed_theme=fixed_theme)
+        facets = project_filter.facets()
+        page = project_filter.results_page(
+            request, self.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
+        )
+        return {
+            "filter": project_filter,
+            "facets": facets,
+            "projects": page,
+            "query_prefix": project_filter.querystring(),
+            "sorts": SORTS,
+            "year_choices": range(YEAR_MIN_SHOWN, timezone.localdate().year + 2),
+            "params": Param,
+        }
+
     @path("")
     def index_route(self, request):
-        context = self.get_context(request)
-        context["projects"] = paginate(request, self.projects(), self.PER_PAGE)
-        context["themes"] = Theme.objects.all()
+        context = self.listing_context(request)
+        project_filter = context["filter"]
+        # Combined filters make near-duplicate pages: keep them out of search engines,
+        # and point a single-theme listing at that theme's own page.
+        if project_filter.filter_count > 1 or project_filter.query:
+            context["noindex"] = True
+        if project_filter.filter_count == 1 and project_filter.themes:
+            context["canonical_override"] = self.url_for(project_filter.themes[0])
+        elif project_filter.is_filtered:
+            context["canonical_override"] = f"{self.url}?{project_filter.querystring()}"
+        theme_facet = next((f for f in context["facets"] if f.param == Param.THEME), None)
+        context["theme_links"] = [
+            (option.label, self.url + self.reverse_subpage("theme", kwargs={"slug": option.value}))
+            for option in (theme_facet.options if theme_facet else [])
+        ]
         return self.render(request, context_overrides=context)
 
     @path("themes/<slug:slug>/", name="theme")
     def theme_route(self, request, slug):
         theme = get_object_or_404(Theme.objects.select_related("listing_image"), slug=slug)
-        projects = self.projects().filter(themes=theme)
+        context = self.listing_context(request, fixed_theme=theme)
+        if context["filter"].is_filtered:
+            context["noindex"] = True
         return self.render(
             request,
             template="pages/theme_page.html",
             context_overrides={
+                **context,
                 "theme": theme,
-                "projects": paginate(request, projects, self.PER_PAGE),
+                "theme_figures": theme_figures(theme),
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation.
-                "stories": theme.stories.live().public().order_by("-first_published_at")[:3],
+                "stories": theme.stories.live()
+                .public_in_sql()
+                .with_card_relations()
+                .order_by("-first_published_at")[:3],
                 "appeal_theme": theme if theme.has_appeal else None,
                 **self.route_meta(theme.name, theme.short_description, theme.listing_image),
             },
@@ -320,6 +353,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         )
         projects = (
             self.projects()
+            .with_card_relations()
             .filter(models.Q(lead_researcher=researcher) | models.Q(co_investigators=researcher))
             .distinct()
         )
@@ -355,7 +389,9 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             context_overrides={
                 "institution": institution,
                 "projects": paginate(
-                    request, self.projects().filter(institution=institution), self.PER_PAGE
+                    request,
+                    self.projects().with_card_relations().filter(institution=institution),
+                    self.PER_PAGE,
                 ),
                 "researchers": institution.researchers.filter(live=True),
                 **self.route_meta(
@@ -397,21 +433,28 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         return self.url + self.reverse_subpage(name, kwargs={"slug": obj.slug})
 
 
+YEAR_MIN_SHOWN = 2000
+
+
+def theme_figures(theme):
+    """Number of projects, active projects and total awarded for a theme, in one query."""
+    today = timezone.localdate()
+    return (
+        ResearchProjectPage.objects.live()
+        .public_in_sql()
+        .filter(themes=theme)
+        .aggregate(
+            projects=models.Count("pk"),
+            active=models.Count("pk", filter=status_q("active", today)),
+            awarded=models.Sum("award_amount"),
+        )
+    )
+
+
 class ProjectStatus(models.TextChoices):
     NOT_STARTED = "not-started", "Not started"
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
-
-
-class ProjectQuerySet(PageQuerySet):
-    def with_card_relations(self):
-        """The joins and prefetches a project card needs, so listings do not grow per result."""
-        return self.select_related(
-            "lead_researcher", "institution", "listing_image", "image"
-        ).prefetch_related("themes")
-
-
-ProjectManager = PageManager.from_queryset(ProjectQuerySet)
 
 
 class ResearchProjectPage(BasePage):
@@ -468,7 +511,8 @@ class ResearchProjectPage(BasePage):
         help_text="Describe the image. Leave empty to use the image's own description.",
     )
 
-    objects = ProjectManager()
+    card_select_related = ("lead_researcher", "institution", "listing_image", "image")
+    card_prefetch_related = ("themes",)
 
     template = "pages/research_project_page.html"
     parent_page_types = ["research.ResearchIndexPage"]

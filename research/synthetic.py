@@ -27,7 +27,6 @@ MODELS = [
     "patient-derived organoids",
     "mouse models",
     "tumour samples donated by patients",
-    "blood samples collected during clinical trials",
     "zebrafish models",
     "3D co-culture models",
     "patient-derived xenografts",
@@ -42,6 +41,23 @@ METHODS = [
     "proteomics",
     "mass cytometry",
 ]
+HORMONE_DRIVEN = ["oestrogen receptor-positive", "hormone receptor-positive", "lobular"]
+# Targets that only make sense for some subtypes: no hormone therapy for
+# triple negative disease, no HER2 drugs for HER2-negative disease.
+SUBTYPES_FOR_TARGET = {
+    "a CDK4/6 inhibitor": HORMONE_DRIVEN,
+    "a new hormone therapy": HORMONE_DRIVEN,
+    "CDK4/6 inhibitors": HORMONE_DRIVEN,
+    "hormone therapy": HORMONE_DRIVEN,
+    "ESR1 mutations": HORMONE_DRIVEN,
+    "oestrogen receptor activity": HORMONE_DRIVEN,
+    "HER2-targeted drugs": ["HER2-positive"],
+    "HER3 signalling": ["HER2-positive", "oestrogen receptor-positive"],
+    "a PARP inhibitor": ["triple negative", "oestrogen receptor-positive"],
+    "PARP inhibitors": ["triple negative", "oestrogen receptor-positive"],
+    "a PI3K inhibitor": HORMONE_DRIVEN,
+    "immunotherapy": ["triple negative"],
+}
 MOTIVATIONS = [
     "The findings could point to new ways of keeping secondary breast cancer under control "
     "for longer.",
@@ -64,6 +80,9 @@ class ThemeBank:
     targets: list
     related: tuple = ()
     paper_titles: list = field(default_factory=list)
+    # Where the general lists would give nonsense (mass cytometry on plasma...).
+    methods: list = field(default_factory=lambda: METHODS)
+    models: list = field(default_factory=lambda: MODELS)
 
 
 BANKS = {
@@ -103,6 +122,7 @@ BANKS = {
             "the blood–brain barrier",
         ],
         related=("immune-microenvironment", "treatment-resistance"),
+        methods=["single-cell sequencing", "spatial transcriptomics", "whole-genome sequencing"],
         paper_titles=[
             "Metabolic adaptation of breast cancer cells in the brain",
             "Epigenetic programmes shared by breast cancer brain metastases",
@@ -138,11 +158,18 @@ BANKS = {
         targets=[
             "IL-1β signalling",
             "osteoclast activity",
-            "the bone marrow niche",
+            "bone marrow fat cells",
             "Wnt signalling",
             "RANK ligand",
         ],
         related=("immune-microenvironment", "imaging"),
+        methods=["single-cell sequencing", "live-cell imaging", "micro-CT imaging"],
+        models=[
+            "mouse models",
+            "bone-on-a-chip models",
+            "bone marrow samples donated by patients",
+            "3D co-culture models",
+        ],
         paper_titles=[
             "Inflammatory signals in the bone niche awaken dormant breast cancer cells",
             "Osteoclast activity predicts breast cancer relapse in bone",
@@ -182,6 +209,12 @@ BANKS = {
             "circulating tumour cells",
         ],
         related=("treatment-resistance", "tissue-samples"),
+        methods=["targeted sequencing", "whole-genome sequencing", "methylation sequencing"],
+        models=[
+            "blood samples collected during clinical trials",
+            "blood samples from people with {subtype} breast cancer",
+            "repeated blood samples taken during treatment",
+        ],
         paper_titles=[
             "Circulating tumour DNA predicts relapse in early breast cancer",
             "Serial liquid biopsy tracks the evolution of treatment resistance",
@@ -222,6 +255,7 @@ BANKS = {
             "a new hormone therapy",
         ],
         related=("treatment-resistance", "liquid-biopsy"),
+        methods=["targeted sequencing", "whole-genome sequencing", "single-cell sequencing"],
         paper_titles=[
             "Design and baseline characteristics of a randomised trial in metastatic breast cancer",
             "Patient-reported outcomes in a phase II trial of targeted therapy",
@@ -259,6 +293,7 @@ BANKS = {
             "mitochondrial metabolism",
         ],
         related=("treatment-resistance", "immune-microenvironment"),
+        methods=["single-cell sequencing", "RNA sequencing", "proteomics"],
         paper_titles=[
             "Stem-like breast cancer cells persist after endocrine therapy",
             "Targeting stemness pathways reduces metastatic seeding",
@@ -279,8 +314,8 @@ BANKS = {
             "it or switch it off.",
         ],
         aims=[
-            "Using {model}, the researchers will investigate how {target} changes the "
-            "behaviour of cancer cells and whether it can be blocked.",
+            "Using {model}, the researchers will investigate how {target} can change the "
+            "behaviour of cancer cells, and whether that can be blocked.",
             "This project will map the healthy cells around secondary tumours to find ones "
             "that could be harnessed to slow the disease.",
         ],
@@ -297,6 +332,7 @@ BANKS = {
             "neutrophil extracellular traps",
         ],
         related=("brain", "bone"),
+        methods=["single-cell sequencing", "spatial transcriptomics", "mass cytometry"],
         paper_titles=[
             "Endothelial signals support the dissemination of breast cancer cells",
             "Macrophage diversity across metastatic sites in breast cancer",
@@ -334,6 +370,7 @@ BANKS = {
             "the extracellular matrix",
         ],
         related=("clinical-trials", "treatment-resistance"),
+        methods=["CRISPR screening", "drug screening", "single-cell sequencing"],
         paper_titles=[
             "Vulnerabilities created by E-cadherin loss in lobular breast cancer",
             "Patterns of metastatic spread in invasive lobular carcinoma",
@@ -371,6 +408,7 @@ BANKS = {
             "PARP inhibitors",
         ],
         related=("liquid-biopsy", "clinical-trials"),
+        methods=["single-cell sequencing", "whole-genome sequencing", "barcoded lineage tracing"],
         paper_titles=[
             "Mechanisms of acquired resistance to CDK4/6 inhibition",
             "Clonal evolution of metastatic breast cancer under endocrine therapy",
@@ -392,7 +430,8 @@ BANKS = {
         aims=[
             "The team will test whether a new kind of scan can show within weeks how "
             "secondary breast cancer in {target} is responding.",
-            "This project will use {method} to pick out early signs of response on routine scans.",
+            "This project will use {method} to pick out early signs that treatment is working "
+            "in {target}.",
         ],
         science=[
             "Prospective imaging study with scans at baseline and early on treatment.",
@@ -401,6 +440,7 @@ BANKS = {
         ],
         targets=["the bone", "the liver", "the brain", "lymph nodes"],
         related=("bone", "liquid-biopsy"),
+        methods=["machine learning", "PET-CT", "whole-body MRI", "radiomics"],
         paper_titles=[
             "Early PET-CT response predicts outcome in bone-predominant breast cancer",
             "Quantitative whole-body MRI for monitoring metastatic breast cancer",
@@ -436,6 +476,7 @@ BANKS = {
             "differences between metastatic sites",
         ],
         related=("liquid-biopsy", "treatment-resistance"),
+        methods=["whole-genome sequencing", "spatial transcriptomics", "proteomics"],
         paper_titles=[
             "A national resource of metastatic breast cancer tissue",
             "Genomic diversity across metastatic sites in breast cancer",
@@ -514,7 +555,8 @@ ROLES = [
 
 MIN_AWARD = 50_000
 MAX_AWARD = 1_500_000
-EARLIEST_START = datetime.date(2015, 3, 1)
+# Awards come up to 200 days before the start, so none is dated before 2015.
+EARLIEST_START = datetime.date(2015, 8, 1)
 STATUSES = ("completed", "active", "not-started")
 
 
@@ -593,13 +635,14 @@ def synthetic_project(rng, theme_slugs, today, primary=None, status=None, varian
     primary = primary or (rng.choice(theme_slugs) if theme_slugs else None)
     bank = BANKS.get(primary, GENERIC_BANK)
     is_trial = primary == "clinical-trials"
+    target = rng.choice(bank.targets)
     slots = {
-        "subtype": rng.choice(SUBTYPES),
-        "model": rng.choice(MODELS),
-        "method": rng.choice(METHODS),
-        "target": rng.choice(bank.targets),
+        "subtype": rng.choice(SUBTYPES_FOR_TARGET.get(target, SUBTYPES)),
+        "method": rng.choice(bank.methods),
+        "target": target,
         "acronym": rng.choice(TRIAL_ACRONYMS),
     }
+    slots["model"] = rng.choice(bank.models).format(**slots)
     pattern = (
         rng.choice(bank.titles) if variant is None else bank.titles[variant % len(bank.titles)]
     )

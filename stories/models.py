@@ -103,6 +103,8 @@ class StoryPage(BasePage):
         "research.ResearchProjectPage", related_name="related_stories", blank=True
     )
     themes = ParentalManyToManyField("research.Theme", related_name="stories", blank=True)
+
+    card_select_related = ("listing_image", "hero_image")
     tags = ClusterTaggableManager(through=StoryTag, blank=True)
 
     template = "pages/story_page.html"

@@ -17,7 +17,10 @@ def page_number_from(request, param=PAGE_PARAM):
     return max(int(raw), 1)
 
 
-def paginate(request, object_list, per_page=12, param=PAGE_PARAM):
+def paginate(request, object_list, per_page=12, param=PAGE_PARAM, count=None):
+    """A page of `object_list`; pass `count` when it is already known, to save a query."""
     paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set it and Django never counts
     number = min(page_number_from(request, param), paginator.num_pages)
     return paginator.page(number)

@@ -62,7 +62,6 @@ class DemoLoader:
         self.today = today or timezone.localdate()
         self.notices = []
         self.created = defaultdict(int)
-        self.images = {}
         self.pages = {}
         self.themes = {}
         self.institutions = {}

@@ -36,6 +36,9 @@ def canonical_url(context):
     request = context.get("request")
     if request is None:
         return ""
+    override = context.get("canonical_override")
+    if override:
+        return seo.absolute(site_root_url(request), override)
     url = site_root_url(request) + request.path
     number = page_number_from(request)
     return f"{url}?page={number}" if number > 1 else url
@@ -95,7 +98,8 @@ def page_meta(context):
     """Title, description and share image for <head>.
 
     Route pages (themes, researchers...) pass `meta_title`, `meta_description`
-    and `share_image` in their context; Wagtail pages answer for themselves.
+    and `share_image` in their context; Wagtail pages answer for themselves;
+    the site's default share image comes from the cached chrome.
     """
     page = context.get("page")
     request = context.get("request")
@@ -106,8 +110,16 @@ def page_meta(context):
     image = context.get("share_image")
     if image is None and page is not None and hasattr(page, "get_share_image"):
         image = page.get_share_image()
-    if image is None and request is not None:
-        from portfolio.base.models import SiteSettings
-
-        image = SiteSettings.for_request(request).default_share_image
-    return {"title": title, "description": description or "", "image": image}
+    if image is not None:
+        image_url = seo.share_image_url(image, site_root_url(request))
+        image_alt = image.description
+    else:
+        chrome = context.get("chrome") or {}
+        image_url = chrome.get("default_share_image_url", "")
+        image_alt = chrome.get("default_share_image_alt", "")
+    return {
+        "title": title,
+        "description": description or "",
+        "image_url": image_url,
+        "image_alt": image_alt,
+    }

@@ -54,3 +54,97 @@
     });
   });
 })();
+
+// Research listing: update results in place as filters change, keep the URL
+// and history in step, and announce the new count to screen readers. Without
+// JavaScript the form is a plain GET form.
+(function () {
+  "use strict";
+  var listing = document.querySelector("[data-listing]");
+  if (!listing || !window.fetch || !window.history || !window.DOMParser) return;
+  var timer = null;
+  var controller = null;
+
+  function urlFor(form) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "") params.append(key, value);
+    });
+    var qs = params.toString();
+    return form.getAttribute("action") + (qs ? "?" + qs : "");
+  }
+
+  function swap(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector("[data-listing]");
+    var current = document.querySelector("[data-listing]");
+    if (!fresh || !current) return false;
+    // Keep focus on the control the reader was using.
+    var active = document.activeElement;
+    var activeId = active && active.id;
+    var selStart = active && active.selectionStart;
+    current.replaceWith(fresh);
+    if (activeId) {
+      var again = document.getElementById(activeId);
+      if (again) {
+        again.focus();
+        if (typeof selStart === "number" && again.setSelectionRange) {
+          try { again.setSelectionRange(selStart, selStart); } catch (e) { /* not a text field */ }
+        }
+      }
+    }
+    var title = doc.querySelector("title");
+    if (title) document.title = title.textContent;
+    var summary = fresh.querySelector("[data-results-summary]");
+    var announcer = document.getElementById("listing-announcer");
+    if (summary && announcer) announcer.textContent = summary.textContent;
+    bind();
+    return true;
+  }
+
+  function load(url, push) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    var results = document.getElementById("listing-results");
+    if (results) results.setAttribute("aria-busy", "true");
+    fetch(url, { signal: controller.signal, headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (!swap(html)) { window.location.href = url; return; }
+        if (push) window.history.pushState({ listing: true }, "", url);
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") window.location.href = url;
+      });
+  }
+
+  function bind() {
+    var form = document.querySelector("[data-listing-form]");
+    if (!form) return;
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "search") return;
+      load(urlFor(form), true);
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target.type !== "search") return;
+      clearTimeout(timer);
+      timer = setTimeout(function () { load(urlFor(form), true); }, 400);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      load(urlFor(form), true);
+    });
+    document.querySelectorAll("[data-listing] .pagination a, [data-listing] .active-filters a, [data-listing] .empty-state a").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        load(link.href, true);
+        var heading = document.getElementById("results-heading");
+        if (heading) heading.scrollIntoView();
+      });
+    });
+  }
+
+  window.addEventListener("popstate", function () { load(window.location.href, false); });
+  bind();
+})();

@@ -5,15 +5,144 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0001_initial'),
+        ("stories", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='storypage',
-            name='body',
-            field=wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 8), ('quote', 12), ('video', 15), ('call_to_action', 20), ('fact_box', 22), ('library_quote', 24), ('related_projects', 28)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Heading 2'), ('h3', 'Heading 3')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': "Describe the image for people who cannot see it. Leave empty only to use the image's own description.", 'max_length': 250, 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 7: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt_text', 5), ('caption', 6), ('credit', 7)]], {}), 9: ('wagtail.blocks.TextBlock', (), {'max_length': 800}), 10: ('wagtail.blocks.CharBlock', (), {'max_length': 160}), 11: ('wagtail.blocks.CharBlock', (), {'max_length': 160, 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('quote', 9), ('attribution', 10), ('role', 11)]], {}), 13: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'A YouTube or Vimeo address.'}), 14: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('video', 13), ('title', 10), ('transcript', 14)]], {}), 16: ('wagtail.blocks.TextBlock', (), {'max_length': 400, 'required': False}), 17: ('wagtail.blocks.CharBlock', (), {'default': 'Donate now', 'max_length': 60}), 18: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Link to a page on this site...', 'required': False}), 19: ('wagtail.blocks.URLBlock', (), {'help_text': '...or to one of the donation pages in Site settings. Leave both empty for the default donation page.', 'label': 'Donation page', 'required': False}), 20: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 16), ('button_label', 17), ('page', 18), ('donate_url', 19)]], {}), 21: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul']}), 22: ('wagtail.blocks.StructBlock', [[('heading', 0), ('body', 21)]], {}), 23: ('wagtail.snippets.blocks.SnippetChooserBlock', ('research.Quote',), {}), 24: ('wagtail.blocks.StructBlock', [[('quote', 23)]], {}), 25: ('wagtail.blocks.CharBlock', (), {'default': 'The research behind this', 'max_length': 120}), 26: ('wagtail.blocks.PageChooserBlock', (), {'page_type': ['research.ResearchProjectPage']}), 27: ('wagtail.blocks.ListBlock', (26,), {'max_num': 6, 'min_num': 1}), 28: ('wagtail.blocks.StructBlock', [[('heading', 25), ('projects', 27)]], {})}),
+            model_name="storypage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("heading", 2),
+                    ("paragraph", 3),
+                    ("image", 8),
+                    ("quote", 12),
+                    ("video", 15),
+                    ("call_to_action", 20),
+                    ("fact_box", 22),
+                    ("library_quote", 24),
+                    ("related_projects", 28),
+                ],
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("h2", "Heading 2"), ("h3", "Heading 3")]},
+                    ),
+                    2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                    3: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "document-link",
+                            ]
+                        },
+                    ),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Describe the image for people who cannot see it. Leave empty only to use the image's own description.",
+                            "max_length": 250,
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    7: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 4), ("alt_text", 5), ("caption", 6), ("credit", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.TextBlock", (), {"max_length": 800}),
+                    10: ("wagtail.blocks.CharBlock", (), {"max_length": 160}),
+                    11: ("wagtail.blocks.CharBlock", (), {"max_length": 160, "required": False}),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [[("quote", 9), ("attribution", 10), ("role", 11)]],
+                        {},
+                    ),
+                    13: (
+                        "wagtail.embeds.blocks.EmbedBlock",
+                        (),
+                        {"help_text": "A YouTube or Vimeo address."},
+                    ),
+                    14: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link"], "required": False},
+                    ),
+                    15: (
+                        "wagtail.blocks.StructBlock",
+                        [[("video", 13), ("title", 10), ("transcript", 14)]],
+                        {},
+                    ),
+                    16: ("wagtail.blocks.TextBlock", (), {"max_length": 400, "required": False}),
+                    17: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Donate now", "max_length": 60},
+                    ),
+                    18: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "Link to a page on this site...", "required": False},
+                    ),
+                    19: (
+                        "wagtail.blocks.URLBlock",
+                        (),
+                        {
+                            "help_text": "...or to one of the donation pages in Site settings. Leave both empty for the default donation page.",
+                            "label": "Donation page",
+                            "required": False,
+                        },
+                    ),
+                    20: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 0),
+                                ("text", 16),
+                                ("button_label", 17),
+                                ("page", 18),
+                                ("donate_url", 19),
+                            ]
+                        ],
+                        {},
+                    ),
+                    21: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "ul"]},
+                    ),
+                    22: ("wagtail.blocks.StructBlock", [[("heading", 0), ("body", 21)]], {}),
+                    23: ("wagtail.snippets.blocks.SnippetChooserBlock", ("research.Quote",), {}),
+                    24: ("wagtail.blocks.StructBlock", [[("quote", 23)]], {}),
+                    25: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "The research behind this", "max_length": 120},
+                    ),
+                    26: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"page_type": ["research.ResearchProjectPage"]},
+                    ),
+                    27: ("wagtail.blocks.ListBlock", (26,), {"max_num": 6, "min_num": 1}),
+                    28: ("wagtail.blocks.StructBlock", [[("heading", 25), ("projects", 27)]], {}),
+                },
+            ),
         ),
     ]

@@ -21,6 +21,7 @@ are gone. So in this directory:
 The browser tests only read, so sharing one data set inside a module is safe.
 """
 
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -229,7 +230,8 @@ def demo_site(django_db_setup, django_db_blocker, live_server):
     with django_db_blocker.unblock():
         reset_database()
         try:
-            call_command("load_demo_content", verbosity=0)
+            # Its output (including the demo admin's password) stays out of the test log.
+            call_command("load_demo_content", stdout=io.StringIO())
             yield DemoSite(base_url=live_server.url, urls=demo_urls())
         finally:
             reset_database()

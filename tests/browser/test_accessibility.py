@@ -40,6 +40,10 @@ def open_page(browser):
 
     yield open_
     for context in contexts:
+        for page in context.pages:
+            # Let lazy images that scrolling or focus triggered finish loading, so no
+            # request is still holding a database connection when the module ends.
+            page.wait_for_load_state("networkidle")
         context.close()
 
 

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.models import Page
 
 from research.models import ResearchIndexPage, ResearchProjectPage
@@ -49,6 +50,8 @@ def test_creates_exactly_n_live_projects(portfolio):
         assert project.draft_title == project.title and not project.has_unpublished_changes
         assert project.first_published_at and project.lead_researcher and project.institution
         project.full_clean()  # slugs, grant references, DOIs and trial ids all valid
+        assert 50_000 <= project.award_amount <= 1_500_000
+        assert 2015 <= project.award_date.year <= timezone.localdate().year
     assert len({p.grant_reference for p in projects}) == COUNT
     # Work is spread out, not piled on one theme or one person.
     for theme in themes:

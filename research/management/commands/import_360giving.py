@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from research.giving360 import Giving360Error, import_grants, prefix
+from research.giving360 import Giving360Error, import_grants
 
 MAX_WARNINGS = 30
 
@@ -57,10 +57,8 @@ class Command(BaseCommand):
                 f"institution(s), {result.themes_created} new theme(s)."
             )
         )
-        if result.institutions_created and not dry_run:
-            self.stdout.write(
-                "New institutions need checking in the admin (region, city); "
-                "new themes need a short description."
-            )
-        if verbosity >= 2:
-            self.stdout.write(f"Grant ids starting 360G-{prefix()}- are ours.")
+        if not dry_run:
+            if result.institutions_created:
+                self.stdout.write("Check the new institutions in the admin: region and city.")
+            if result.themes_created:
+                self.stdout.write("Give the new themes a short description in the admin.")

@@ -1,0 +1,85 @@
+"""The site's chrome (header, footer, identity) as plain values, cached.
+
+Every page shows the same navigation and charity details; reading them
+from site settings costs four queries (two settings rows and the pages their
+links point at). They are built once, cached (Redis in production, shared
+by all workers), and rebuilt when settings are saved or pages are
+published, unpublished, moved or deleted.
+"""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .models import NavigationSettings, SiteSettings
+from .seo import share_image_url
+
+VERSION_KEY = "site-chrome-version"
+TIMEOUT = 60 * 60
+
+
+def _links(stream, request):
+    links = []
+    for block in stream:
+        value = block.value
+        page = value.get("page")
+        if page is not None:
+            if not page.live:
+                continue
+            href = page.get_url(request=request)
+        else:
+            href = value.get("url") or ""
+        if href:
+            links.append({"label": value["label"], "href": href})
+    return links
+
+
+def build_chrome(site, request=None):
+    settings = SiteSettings.for_site(site)
+    navigation = NavigationSettings.for_site(site)
+    return {
+        "charity_name": settings.charity_name,
+        "charity_number": settings.charity_number,
+        "tagline": settings.tagline,
+        "donate_label": settings.donate_label or "Donate",
+        "social_links": settings.social_links,
+        "default_share_image_url": share_image_url(settings.default_share_image, site.root_url),
+        "default_share_image_alt": (
+            settings.default_share_image.description if settings.default_share_image else ""
+        ),
+        "header_links": _links(navigation.header_links, request),
+        "footer_links": _links(navigation.footer_links, request),
+        "footer_text": navigation.footer_text,
+    }
+
+
+def get_chrome(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        return {}
+    version = cache.get(VERSION_KEY, 0)
+    key = f"site-chrome:{site.pk}:{version}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = build_chrome(site, request)
+        cache.set(key, chrome, TIMEOUT)
+    return chrome
+
+
+def invalidate(**kwargs):
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+@receiver(post_save, sender=SiteSettings)
+@receiver(post_save, sender=NavigationSettings)
+@receiver(post_delete, sender=Page)
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def _settings_or_pages_changed(sender, **kwargs):
+    invalidate()

@@ -148,7 +148,7 @@ def run_import(path):
 
     out = io.StringIO()
     call_command("import_360giving", str(path), stdout=out)
-    return out.getvalue().strip().splitlines()[-2:]
+    return [line for line in out.getvalue().splitlines() if line.startswith("Imported")]
 
 
 def main():

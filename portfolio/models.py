@@ -11,6 +11,7 @@ from wagtail.models import Orderable
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES, BaseStreamBlock, FactBlock
+from portfolio.base.chrome import get_chrome
 from portfolio.base.models import BasePage, NavigationSettings, SiteSettings  # noqa: F401
 from research.models import Quote, ResearchProjectPage, Theme
 from stories.models import StoryPage
@@ -105,8 +106,7 @@ class HomePage(BasePage):
         verbose_name = "home page"
 
     def get_schema_org(self, request):
-        root = self.get_site().root_url
-        return [SiteSettings.for_site(self.get_site()).as_schema_org(root)]
+        return [get_chrome(request)["organization"]]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -41,6 +41,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
+from portfolio.base.chrome import get_chrome
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
 from research.filters import SORTS, Param, ProjectFilter, status_q
@@ -608,8 +609,8 @@ class ResearchProjectPage(BasePage):
 
     def get_schema_org(self, request):
         """A ResearchProject funded by a MonetaryGrant; only values the page really has."""
-        site = self.get_site()
-        root = site.root_url
+        chrome = get_chrome(request)
+        root = chrome["root_url"]
         funder = {"@id": f"{root}/#organization"}
         project = {
             "@type": "ResearchProject",
@@ -645,8 +646,7 @@ class ResearchProjectPage(BasePage):
                 "value": float(self.award_amount),
             }
         project["funding"] = grant
-        organisation = SiteSettings.for_site(site).as_schema_org(root)
-        return [organisation, project]
+        return [chrome["organization"], project]
 
     @cached_property
     def all_researchers(self):

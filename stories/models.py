@@ -19,7 +19,8 @@ from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from portfolio.base.blocks import BaseStreamBlock
-from portfolio.base.models import BasePage, SiteSettings
+from portfolio.base.chrome import get_chrome
+from portfolio.base.models import BasePage
 from portfolio.base.pagination import paginate
 from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
@@ -158,8 +159,8 @@ class StoryPage(BasePage):
         return "article"
 
     def get_schema_org(self, request):
-        site = self.get_site()
-        root = site.root_url
+        chrome = get_chrome(request)
+        root = chrome["root_url"]
         article = {
             "@type": "NewsArticle",
             "headline": self.title[:110],
@@ -179,8 +180,7 @@ class StoryPage(BasePage):
         image = self.card_image
         if image:
             article["image"] = share_image_url(image, root)
-        organisation = SiteSettings.for_site(site).as_schema_org(root)
-        return [organisation, article]
+        return [chrome["organization"], article]
 
     @property
     def reading_minutes(self):

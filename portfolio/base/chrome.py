@@ -52,19 +52,27 @@ def build_chrome(site, request=None):
         "header_links": _links(navigation.header_links, request),
         "footer_links": _links(navigation.footer_links, request),
         "footer_text": navigation.footer_text,
+        "root_url": site.root_url,
+        "organization": settings.as_schema_org(site.root_url),
     }
 
 
 def get_chrome(request):
-    site = Site.find_for_request(request)
+    if request is not None and hasattr(request, "_site_chrome"):
+        return request._site_chrome
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return {}
-    version = cache.get(VERSION_KEY, 0)
-    key = f"site-chrome:{site.pk}:{version}"
-    chrome = cache.get(key)
+    chrome = cache.get(f"site-chrome:{site.pk}:{cache.get(VERSION_KEY, 0)}")
     if chrome is None:
         chrome = build_chrome(site, request)
-        cache.set(key, chrome, TIMEOUT)
+        # Read the version after building: building may itself create the settings
+        # rows (and so bump the version); what was built reflects that state.
+        cache.set(f"site-chrome:{site.pk}:{cache.get(VERSION_KEY, 0)}", chrome, TIMEOUT)
+    if request is not None:
+        request._site_chrome = chrome
     return chrome
 
 

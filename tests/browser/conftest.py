@@ -4,8 +4,8 @@ Why the database is handled by hand here
 -----------------------------------------
 The live server runs in another thread, so it only sees committed data, which
 is why pytest-django makes every ``live_server`` test transactional: the
-database is flushed after *each* test. Loading the demo site (hundreds of rows,
-revisions, images) before each of ~25 page checks would be slow, and after a
+database is flushed after *each* test. Loading the demo site (about 20 s: pages,
+revisions, drawn images) before each of ~25 page checks would be slow, and after a
 flush even Wagtail's root page and default site (created by data migrations)
 are gone. So in this directory:
 
@@ -83,8 +83,10 @@ def browser(chromium_executable):
 
 
 @pytest.fixture(scope="session")
-def live_server(django_db_setup, live_server):
+def live_server(chromium_executable, django_db_setup, live_server):
     """pytest-django's live server, started after (so stopped before) the test database.
+
+    Without Chromium the tests are skipped before a test database is even built.
 
     Its thread keeps a PostgreSQL connection open (CONN_MAX_AGE); stopping it first
     lets the test database be dropped at the end of the session.
@@ -223,9 +225,10 @@ def demo_urls():
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker, live_server):
+def demo_site(chromium_executable, django_db_setup, django_db_blocker, live_server):
     """The demo content, loaded once for the module into the live server's database."""
     from django.core.management import call_command
+    from django.db import connections
 
     with django_db_blocker.unblock():
         reset_database()
@@ -235,6 +238,11 @@ def demo_site(django_db_setup, django_db_blocker, live_server):
             yield DemoSite(base_url=live_server.url, urls=demo_urls())
         finally:
             reset_database()
+            # Django keeps connections per async context, and starting Playwright's sync
+            # API can change the context, so the connection used here may not be the one
+            # the database teardown closes: close it now, or PostgreSQL refuses to drop
+            # the test database ("being accessed by other users").
+            connections.close_all()
 
 
 AXE_OPTIONS = {

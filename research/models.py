@@ -44,6 +44,8 @@ from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.chrome import get_chrome
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
+from research import exports
+from research.charts import portfolio_charts
 from research.filters import SORTS, Param, ProjectFilter, status_q
 
 UK_REGIONS = [
@@ -293,11 +295,22 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         page = project_filter.results_page(
             request, self.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
         )
+        # Downloads and charts of exactly this set: a theme page adds its own theme.
+        data_query = project_filter.querystring()
+        if fixed_theme is not None:
+            data_query = "&".join(q for q in (f"{Param.THEME}={fixed_theme.slug}", data_query) if q)
+        base = self.url
         return {
             "filter": project_filter,
             "facets": facets,
             "projects": page,
             "query_prefix": project_filter.querystring(),
+            "data_links": {
+                "csv": f"{base}{self.reverse_subpage('export_csv')}?{data_query}",
+                "giving360": f"{base}{self.reverse_subpage('export_360giving')}?{data_query}",
+                "api": f"{base}{self.reverse_subpage('api_projects')}?{data_query}",
+                "charts": f"{base}{self.reverse_subpage('charts')}?{data_query}",
+            },
             "sorts": SORTS,
             "year_choices": range(YEAR_MIN_SHOWN, timezone.localdate().year + 2),
             "params": Param,
@@ -344,6 +357,38 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "appeal_theme": theme if theme.has_appeal else None,
                 **self.route_meta(theme.name, theme.short_description, theme.listing_image),
             },
+        )
+
+    @path("export/csv/", name="export_csv")
+    def export_csv_route(self, request):
+        return exports.csv_response(ProjectFilter(request.GET, self.projects()), self, request)
+
+    @path("export/360giving/", name="export_360giving")
+    def export_360giving_route(self, request):
+        return exports.giving360_response(ProjectFilter(request.GET, self.projects()), request)
+
+    @path("api/projects/", name="api_projects")
+    def api_route(self, request):
+        project_filter = ProjectFilter(request.GET, self.projects())
+        facets = project_filter.facets()
+        return exports.api_response(project_filter, facets, self, request)
+
+    @path("at-a-glance/", name="charts")
+    def charts_route(self, request):
+        project_filter = ProjectFilter(request.GET, self.projects())
+        context = {
+            "filter": project_filter,
+            "charts": portfolio_charts(project_filter),
+            "query_prefix": project_filter.querystring(),
+            "breadcrumb_title": "At a glance",
+            "meta_title": "The portfolio at a glance",
+            "meta_description": "Our research funding by theme, year, region and status.",
+            "breadcrumb_parent": self,
+        }
+        if project_filter.is_filtered:
+            context["noindex"] = True
+        return self.render(
+            request, template="pages/portfolio_charts.html", context_overrides=context
         )
 
     @path("researchers/<slug:slug>/", name="researcher")

@@ -262,7 +262,7 @@ def format_violations(violations, limit=8):
         nodes = violation.get("nodes", [])
         for node in nodes[:limit]:
             target = " ".join(str(part) for part in node.get("target", []))
-            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            summary = " ".join((node.get("failureSummary") or "").split())
             lines.append(f"    * {target}\n        {summary[:300]}")
         if len(nodes) > limit:
             lines.append(f"    ... and {len(nodes) - limit} more elements")

@@ -54,6 +54,9 @@ def test_page_type_is_accessible(
 ):
     url = demo_site.url(page_type)
     page, response = open_page(url, viewport)
+    # Full-page screenshots don't scroll, so lazy images below the fold would stay blank.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading='eager')")
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=str(screenshot_dir / f"{page_type}-{viewport}.png"), full_page=True)
 
     expected = 404 if page_type == "not-found" else 200

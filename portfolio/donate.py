@@ -21,18 +21,21 @@ from portfolio.base.models import SiteSettings
 from portfolio.models import DonateClick
 from research.models import Theme
 
-SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
+SLUG_RE = re.compile(r"[a-z0-9-]{1,80}")
+PAGE_ID_RE = re.compile(r"[0-9]{1,10}")
 MAX_TO_LENGTH = 500
 
 
 def _page_from(raw):
-    if not raw or not raw.isdigit() or len(raw) > 10:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not PAGE_ID_RE.fullmatch(raw):
         return None
     return Page.objects.live().public().filter(pk=int(raw)).first()
 
 
 def _theme_from(raw):
-    if not raw or not SLUG_RE.match(raw):
+    # fullmatch: "$" in a pattern would also accept a trailing newline.
+    if not SLUG_RE.fullmatch(raw):
         return None
     return Theme.objects.filter(slug=raw).first()
 

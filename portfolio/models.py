@@ -64,6 +64,8 @@ class HomePage(BasePage):
     donate_text = models.TextField(max_length=500, blank=True)
     donate_button_label = models.CharField(max_length=60, default="Donate to research")
 
+    image_alt_fields = {**BasePage.image_alt_fields, "hero_image": None}
+
     template = "pages/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [

@@ -29,7 +29,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     TitleFieldPanel,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -42,10 +42,13 @@ from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.chrome import get_chrome
+from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
+from portfolio.base.readability_panel import ReadabilityPanel
 from research import exports
 from research.charts import portfolio_charts
+from research.feeds import ThemeProjectsFeed
 from research.filters import SORTS, Param, ProjectFilter, status_q
 
 UK_REGIONS = [
@@ -348,12 +351,20 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 **context,
                 "theme": theme,
                 "theme_figures": theme_figures(theme),
+                "theme_researchers": Researcher.objects.filter(
+                    live=True,
+                    led_projects__in=self.projects().filter(themes=theme),
+                )
+                .distinct()
+                .order_by("last_name", "first_name")[:24],
                 "achievements": theme.achievements.filter(live=True)[:6],
-                # Stories point at themes; this side only reads the reverse relation.
+                # Stories point at themes; this side only reads the reverse relation,
+                # and lets the story type say what "newest" means.
                 "stories": theme.stories.live()
                 .public_in_sql()
                 .with_card_relations()
-                .order_by("-first_published_at")[:3],
+                .newest_first()[:3],
+                "theme_feeds": [self.theme_projects_feed_links(theme)],
                 "appeal_theme": theme if theme.has_appeal else None,
                 **self.route_meta(theme.name, theme.short_description, theme.listing_image),
             },
@@ -397,18 +408,17 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             Researcher.objects.filter(live=True).select_related("institution", "photo"),
             slug=slug,
         )
-        projects = (
-            self.projects()
-            .with_card_relations()
-            .filter(models.Q(lead_researcher=researcher) | models.Q(co_investigators=researcher))
-            .distinct()
+        their_projects = self.projects().filter(
+            models.Q(lead_researcher=researcher) | models.Q(co_investigators=researcher)
         )
+        projects = their_projects.with_card_relations().distinct()
         return self.render(
             request,
             template="pages/researcher_page.html",
             context_overrides={
                 "researcher": researcher,
                 "projects": projects,
+                "stories": researcher_stories(their_projects)[: self.RESEARCHER_STORIES],
                 "quotes": researcher.quotes.filter(live=True),
                 "achievements": researcher.achievements.filter(live=True),
                 **self.route_meta(
@@ -426,18 +436,56 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             },
         )
 
+    RESEARCHER_STORIES = 6
+
+    @re_path(
+        r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/projects/(?P<kind>rss|atom)/$",
+        name="theme_projects_feed",
+    )
+    def theme_projects_feed_route(self, request, slug, kind):
+        """New and updated projects in one theme, as an RSS 2.0 or Atom feed."""
+        theme = get_object_or_404(Theme, slug=slug)
+        charity = get_chrome(request).get("charity_name", "")
+        root = self.get_full_url(request)
+        theme_url = root + self.reverse_subpage("theme", kwargs={"slug": theme.slug})
+        feed = ThemeProjectsFeed(
+            kind,
+            projects=self.projects().filter(themes=theme),
+            title=" | ".join(
+                part for part in (f"New research on {theme.name.lower()}", charity) if part
+            ),
+            description=f"New and updated research projects: {theme.short_description}",
+            link=theme_url,
+            feed_url=root
+            + self.reverse_subpage("theme_projects_feed", kwargs={"slug": slug, "kind": kind}),
+        )
+        return feed(request)
+
+    def theme_projects_feed_links(self, theme):
+        def url(kind):
+            return self.url + self.reverse_subpage(
+                "theme_projects_feed", kwargs={"slug": theme.slug, "kind": kind}
+            )
+
+        return feed_links(
+            f"New and updated projects on {theme.name.lower()}",
+            url("rss"),
+            url("atom"),
+            label="New and updated projects",
+        )
+
     @path("institutions/<slug:slug>/", name="institution")
     def institution_route(self, request, slug):
         institution = get_object_or_404(Institution, slug=slug)
+        projects = self.projects().filter(institution=institution)
         return self.render(
             request,
             template="pages/institution_page.html",
             context_overrides={
                 "institution": institution,
-                "projects": paginate(
-                    request,
-                    self.projects().with_card_relations().filter(institution=institution),
-                    self.PER_PAGE,
+                "projects": paginate(request, projects.with_card_relations(), self.PER_PAGE),
+                "funding": projects.order_by().aggregate(
+                    total=models.Sum("award_amount"), count=models.Count("pk")
                 ),
                 "researchers": institution.researchers.filter(live=True),
                 **self.route_meta(
@@ -480,6 +528,22 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
 
 
 YEAR_MIN_SHOWN = 2000
+
+
+def researcher_stories(projects):
+    """Live, public stories that mention any of `projects`, newest first.
+
+    This app never imports `stories`: the story model is reached through the
+    reverse relation the stories app declares on projects (`related_stories`),
+    and the story ids come from that same relation, in one subquery."""
+    story_model = ResearchProjectPage._meta.get_field("related_stories").related_model
+    return (
+        story_model.objects.live()
+        .public_in_sql()
+        .filter(pk__in=projects.values("related_stories"))
+        .with_card_relations()
+        .newest_first()
+    )
 
 
 def theme_figures(theme):
@@ -559,13 +623,14 @@ class ResearchProjectPage(BasePage):
 
     card_select_related = ("lead_researcher", "institution", "listing_image", "image")
     card_prefetch_related = ("themes",)
+    image_alt_fields = {**BasePage.image_alt_fields, "image": "image_alt"}
 
     template = "pages/research_project_page.html"
     parent_page_types = ["research.ResearchIndexPage"]
     subpage_types = []
 
     content_panels = BasePage.content_panels + [
-        FieldPanel("lay_summary"),
+        ReadabilityPanel("lay_summary"),
         FieldPanel("scientific_summary"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(

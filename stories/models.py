@@ -6,24 +6,33 @@ editor ever maintains both ends.
 """
 
 import math
+from urllib.parse import urlencode
 
 from django import forms
 from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from portfolio.base.blocks import BaseStreamBlock
 from portfolio.base.chrome import get_chrome
+from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage
 from portfolio.base.pagination import paginate
+from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
+from research.models import Theme
+from stories.feeds import StoryFeed
+from stories.filters import Param, StoryFilter
 
 
 class Author(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
@@ -51,31 +60,176 @@ class StoryBodyBlock(BaseStreamBlock):
     related_projects = RelatedProjectsBlock()
 
 
-class StoryIndexPage(BasePage):
-    """`/stories/`: every story, newest first."""
+class _AfterFirst:
+    """A lazy listing without its first row, for the paginator.
+
+    The unfiltered story listing is "featured story, then the rest": the grid
+    pages are cut from the rest, without first looking up which story leads."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start = (index.start or 0) + 1
+            stop = None if index.stop is None else index.stop + 1
+            return self.queryset[start:stop]
+        return self.queryset[index + 1]
+
+
+class StoryIndexPage(RoutablePageMixin, BasePage):
+    """`/stories/`: every story, newest first, filterable by theme and tag, with feeds.
+
+    The feeds are routes of this page so that their addresses follow it:
+    `feed/rss/` and `feed/atom/` for every story, `themes/<slug>/rss/` and
+    `themes/<slug>/atom/` for one research theme's stories.
+    """
 
     introduction = models.TextField(blank=True, max_length=500)
+    featured_story = models.ForeignKey(
+        "stories.StoryPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown large at the top of the stories page. "
+        "Leave empty to feature the newest story.",
+    )
 
     template = "pages/story_index_page.html"
     parent_page_types = ["portfolio.HomePage"]
     subpage_types = ["stories.StoryPage"]
     max_count = 1
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    content_panels = BasePage.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("featured_story"),
+    ]
 
     PER_PAGE = 12
 
+    def stories(self):
+        """What readers may see: live, public stories under this index."""
+        return StoryPage.objects.live().public_in_sql().descendant_of(self)
+
+    def featured_first(self, stories):
+        """`stories` with the featured story first, then newest first.
+
+        The featured story is the editor's choice if readers can see it, else
+        simply the newest: a chosen story that was since unpublished or made
+        private is not in `stories`, so the fallback needs no second lookup."""
+        if not self.featured_story_id:
+            return stories.newest_first()
+        chosen_first = models.Case(
+            models.When(pk=self.featured_story_id, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return stories.order_by(chosen_first, *StoryPage.listing_order)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        stories = (
-            StoryPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .select_related("listing_image", "hero_image")
-            .prefetch_related("authors", "themes")
-            .order_by("-date", "-pk")
+        story_filter = StoryFilter(request.GET, self.stories())
+        facets = story_filter.facets()  # also counts the matching stories
+        featured = None
+        if story_filter.is_filtered:
+            page = paginate(
+                request,
+                story_filter.queryset().with_card_relations().newest_first(),
+                self.PER_PAGE,
+                count=story_filter.total,
+            )
+        else:
+            # The featured story leads page 1 and is left out of the grid on every
+            # page, so pages keep their size and nothing shows twice. Page 1 fetches
+            # it with its grid in one query: the first row of the same ordering.
+            ordered = self.featured_first(self.stories().with_card_relations())
+            page = paginate(
+                request, _AfterFirst(ordered), self.PER_PAGE, count=max(story_filter.total - 1, 0)
+            )
+            if page.number == 1 and story_filter.total:
+                rows = list(ordered.prefetch_related("authors")[: self.PER_PAGE + 1])
+                if rows:
+                    featured, page.object_list = rows[0], rows[1:]
+        context.update(
+            {
+                "filter": story_filter,
+                "facets": facets,
+                "stories": page,
+                "featured_story": featured,
+                "total": story_filter.total,
+                "query_prefix": story_filter.querystring(),
+                "params": Param,
+                "feeds": self.feed_links_for(
+                    story_filter.themes[:1] if len(story_filter.themes) == 1 else []
+                ),
+            }
         )
-        context["stories"] = paginate(request, stories, self.PER_PAGE)
+        # Combined filters make near-duplicate pages: keep them out of search engines.
+        # Every state points at its own address, without unknown values.
+        if story_filter.filter_count > 1:
+            context["noindex"] = True
+        query = [*story_filter.params()]
+        if page.number > 1:
+            query.append((Param.PAGE, page.number))
+        context["canonical_override"] = self.url + (f"?{urlencode(query)}" if query else "")
         return context
+
+    # Feeds ------------------------------------------------------------------
+
+    def feed_url(self, kind, theme=None):
+        if theme is None:
+            return self.url + self.reverse_subpage("feed", kwargs={"kind": kind})
+        return self.url + self.reverse_subpage(
+            "theme_feed", kwargs={"slug": theme.slug, "kind": kind}
+        )
+
+    def feed_links_for(self, themes=()):
+        """The feed of every story, then one per theme given, for head and visible links."""
+        feeds = [feed_links("All stories", self.feed_url("rss"), self.feed_url("atom"))]
+        return feeds + [self.theme_feed_links(theme) for theme in themes]
+
+    def theme_feed_links(self, theme, label=None):
+        return feed_links(
+            f"Stories about {theme.name.lower()}",
+            self.feed_url("rss", theme),
+            self.feed_url("atom", theme),
+            label=label,
+        )
+
+    @re_path(r"^feed/(?P<kind>rss|atom)/$", name="feed")
+    def feed_route(self, request, kind):
+        charity = get_chrome(request).get("charity_name", "")
+        index_url = self.get_full_url(request)
+        feed = StoryFeed(
+            kind,
+            index=self,
+            stories=self.stories(),
+            title=" | ".join(part for part in (self.title, charity) if part),
+            description=self.introduction or f"New stories from {charity or 'us'}.",
+            link=index_url,
+            feed_url=index_url + self.reverse_subpage("feed", kwargs={"kind": kind}),
+        )
+        return feed(request)
+
+    @re_path(r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/(?P<kind>rss|atom)/$", name="theme_feed")
+    def theme_feed_route(self, request, slug, kind):
+        theme = get_object_or_404(Theme, slug=slug)
+        charity = get_chrome(request).get("charity_name", "")
+        index_url = self.get_full_url(request)
+        through = StoryPage.themes.through
+        feed = StoryFeed(
+            kind,
+            index=self,
+            stories=self.stories().filter(
+                pk__in=through.objects.filter(theme=theme).values("storypage_id")
+            ),
+            title=" | ".join(part for part in (f"Stories about {theme.name}", charity) if part),
+            description=theme.short_description,
+            link=f"{index_url}?{urlencode({Param.THEME: theme.slug})}",
+            feed_url=index_url
+            + self.reverse_subpage("theme_feed", kwargs={"slug": theme.slug, "kind": kind}),
+        )
+        return feed(request)
 
 
 class StoryTag(TaggedItemBase):
@@ -106,6 +260,11 @@ class StoryPage(BasePage):
     themes = ParentalManyToManyField("research.Theme", related_name="stories", blank=True)
 
     card_select_related = ("listing_image", "hero_image")
+    image_alt_fields = {**BasePage.image_alt_fields, "hero_image": "hero_alt"}
+    # Cards show the listing image or else the hero image: fetch their renditions with
+    # the stories, so a listing costs the same number of queries for 3 cards or 30.
+    card_prefetch_related = ("listing_image__renditions", "hero_image__renditions")
+    listing_order = ("-date", "-pk")
     tags = ClusterTaggableManager(through=StoryTag, blank=True)
 
     template = "pages/story_page.html"
@@ -114,7 +273,7 @@ class StoryPage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("authors")]),
-        FieldPanel("intro"),
+        ReadabilityPanel("intro"),
         MultiFieldPanel(
             [
                 FieldPanel("hero_image"),
@@ -141,6 +300,44 @@ class StoryPage(BasePage):
 
     class Meta:
         verbose_name = "story"
+
+    RELATED_COUNT = 3
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_stories"] = self.related_stories()
+        context["tag_links"] = self.tag_links()
+        return context
+
+    def related_stories(self, limit=RELATED_COUNT):
+        """Other stories sharing a theme or a tag with this one, newest first.
+
+        Works from the in-memory themes and tags too, so previews of unsaved
+        changes show what publishing would show."""
+        theme_ids = [theme.pk for theme in self.themes.all() if theme.pk]
+        tag_ids = [tag.pk for tag in self.tags.all() if tag.pk]
+        if not theme_ids and not tag_ids:
+            return []
+        through = StoryPage.themes.through
+        shares = Q(
+            pk__in=through.objects.filter(theme_id__in=theme_ids).values("storypage_id")
+        ) | Q(pk__in=StoryTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+        stories = StoryPage.objects.live().public_in_sql().filter(shares)
+        if self.pk:
+            stories = stories.exclude(pk=self.pk)
+        return list(stories.with_card_relations().newest_first()[:limit])
+
+    def tag_links(self):
+        """Each tag as (name, the story listing filtered by it), so readers can find more."""
+        tags = list(self.tags.all())
+        index = StoryIndexPage.objects.live().first() if tags else None
+        if index is None:
+            return []
+        return [
+            (tag.name, f"{index.url}?{urlencode({Param.TAG: tag.slug})}")
+            for tag in tags
+            if tag.slug
+        ]
 
     @property
     def card_summary(self):

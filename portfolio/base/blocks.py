@@ -74,6 +74,24 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         template = "components/blocks/image.html"
 
+    def clean(self, value):
+        """Alt text here or on the image, on drafts too (unlike Wagtail's own ImageBlock).
+
+        Publishing a revision (from the page list, a schedule or a workflow) does
+        not validate blocks again, so a draft without alt text could go live."""
+        value = super().clean(value)
+        image = value.get("image")
+        if image and not value.get("alt_text", "").strip() and not image.description.strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "alt_text": ValidationError(
+                        f"The image “{image.title}” has no alt text: describe it here, "
+                        "or add a description to the image under Images."
+                    )
+                }
+            )
+        return value
+
 
 class InlineQuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(max_length=800)

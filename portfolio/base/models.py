@@ -4,6 +4,8 @@ Fields shared by several page types live here once, so that listings,
 cards and social metadata read the same attribute names everywhere.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Length
 from django.templatetags.static import static
@@ -39,6 +41,11 @@ class BasePageQuerySet(PageQuerySet):
         return self.select_related(*self.model.card_select_related).prefetch_related(
             *self.model.card_prefetch_related
         )
+
+    def newest_first(self):
+        """Newest first, by what "new" means for this page type (a story's own date, say),
+        so a reverse relation can order pages it knows only as BasePages."""
+        return self.order_by(*self.model.listing_order)
 
 
 BasePageManager = PageManager.from_queryset(BasePageQuerySet)
@@ -93,12 +100,42 @@ class SocialFieldsMixin(models.Model):
         abstract = True
 
 
+def missing_alt_text(obj, image_fields):
+    """Errors for the images `obj` shows without alt text, keyed by the field to fix.
+
+    `image_fields` maps each image field to the object's own alt-text field
+    that may stand in for the image's description, or to None where only the
+    image's description (Wagtail's alt text) can describe it."""
+    errors = {}
+    for image_field, alt_field in image_fields.items():
+        image = getattr(obj, image_field)
+        if image is None or (image.description or "").strip():
+            continue
+        if alt_field is None:
+            errors[image_field] = (
+                f"The image “{image.title}” has no alt text. Add a description to it under "
+                "Images, or choose another image."
+            )
+        elif not getattr(obj, alt_field).strip():
+            errors[alt_field] = (
+                f"The image “{image.title}” has no alt text of its own: describe it here, "
+                "or add a description to the image under Images."
+            )
+    return errors
+
+
 class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     """Every public page type derives from this."""
+
+    #: Images the page shows, each with the page field that may give its alt text
+    #: instead of the image's description (None: the description only). A page
+    #: cannot be saved, as a draft or published, while one of them has no alt text.
+    image_alt_fields = {"listing_image": None, "social_image": None}
 
     show_in_menus_default = False
     card_select_related = ("listing_image",)
     card_prefetch_related = ()
+    listing_order = ("-first_published_at", "-pk")
 
     objects = BasePageManager()
 
@@ -109,6 +146,12 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 
     class Meta:
         abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = missing_alt_text(self, self.image_alt_fields)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def card_summary(self):
@@ -178,6 +221,13 @@ class SiteSettings(BaseSiteSetting):
         related_name="+",
         help_text="Shown when a page without its own image is shared.",
     )
+    max_reading_age = models.PositiveSmallIntegerField(
+        "highest reading age",
+        default=12,
+        validators=[MinValueValidator(5), MaxValueValidator(21)],
+        help_text="Lay summaries and story intros with a higher reading age get a warning "
+        "in the editor. Plain-English guidance for health information suggests 9 to 12.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -204,6 +254,7 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading="Social media",
         ),
+        MultiFieldPanel([FieldPanel("max_reading_age")], heading="Plain English"),
     ]
 
     class Meta:

@@ -17,6 +17,7 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,6 +27,7 @@ from wagtail.images import get_image_model
 from wagtail.models import DraftStateMixin, Page, RevisionMixin, Site
 
 from portfolio.base.models import NavigationSettings, SiteSettings
+from portfolio.editorial import EDITORS, MODERATORS, setup_editorial
 from portfolio.models import (
     HomeFeaturedProject,
     HomeFeaturedTheme,
@@ -52,6 +54,11 @@ from . import content, images
 PAGE_LINK = re.compile(r'<a page="([a-z0-9-]+)">')
 # Demo projects cycle through these so that every status shows on any day.
 STATUS_CYCLE = ["completed", "active", "completed", "not-started", "active", "completed"]
+# Demo accounts for the editorial workflow: (username, role, group, password variable).
+DEMO_USERS = [
+    ("editor", "editor", EDITORS, "DEMO_EDITOR_PASSWORD"),
+    ("moderator", "moderator", MODERATORS, "DEMO_MODERATOR_PASSWORD"),
+]
 THEME_IMAGE_ALT = (
     "Abstract illustration of rounded pink cells with dark centres on a soft, pale background."
 )
@@ -76,6 +83,7 @@ class DemoLoader:
     # projects before the stories, strategy and home page that feature them.
     def load(self):
         self.admin = self.ensure_admin()
+        self.ensure_demo_users()
         self.load_taxonomy()
         home, home_is_new = self.ensure_home()
         site = self.ensure_site(home)
@@ -92,6 +100,10 @@ class DemoLoader:
         if home_is_new:
             self.publish_home(home)
         self.load_settings(site)
+        # The workflow goes on the research and stories pages, which exist only now.
+        assigned = setup_editorial().assigned
+        if assigned:
+            self.created["workflow assignments"] += len(assigned)
         return self
 
     # People and access -------------------------------------------------
@@ -117,6 +129,28 @@ class DemoLoader:
             )
         self.created["users"] += 1
         return user_model.objects.create_superuser(username=username, email="", password=password)
+
+    def ensure_demo_users(self):
+        """One editor and one moderator to try the workflow with, passwords as for the admin."""
+        user_model = get_user_model()
+        for username, role, group_name, variable in DEMO_USERS:
+            if user_model.objects.filter(username=username).exists():
+                continue
+            password = os.environ.get(variable)
+            if password:
+                self.notices.append(
+                    f"Created {role} '{username}' with the password from {variable}."
+                )
+            else:
+                password = secrets.token_urlsafe(18)
+                self.notices.append(
+                    f"Created {role} '{username}' with password: {password}\n"
+                    f"This password is shown only once; set {variable} before loading to "
+                    "choose it."
+                )
+            user = user_model.objects.create_user(username=username, email="", password=password)
+            user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+            self.created["users"] += 1
 
     # Images ------------------------------------------------------------
 

@@ -148,3 +148,13 @@
   window.addEventListener("popstate", function () { load(window.location.href, false); });
   bind();
 })();
+
+// Story filters: on narrow screens the filter box starts folded, so readers
+// reach the stories first and open "Filter stories" when they want it.
+// Without JavaScript (or on wide screens) it stays open.
+(function () {
+  "use strict";
+  var fold = document.querySelector("[data-fold-narrow]");
+  if (!fold || !window.matchMedia) return;
+  if (window.matchMedia("(max-width: 59.99em)").matches) fold.open = false;
+})();

@@ -84,12 +84,10 @@ def browser(chromium_executable):
 
 @pytest.fixture(scope="session")
 def live_server(chromium_executable, django_db_setup, live_server):
-    """pytest-django's live server, started after (so stopped before) the test database.
+    """pytest-django's live server, started once the test database exists (so it is
+    stopped before that database is dropped).
 
     Without Chromium the tests are skipped before a test database is even built.
-
-    Its thread keeps a PostgreSQL connection open (CONN_MAX_AGE); stopping it first
-    lets the test database be dropped at the end of the session.
     """
     return live_server
 
@@ -163,6 +161,8 @@ class DemoSite:
     urls: dict
 
     def url(self, key):
+        if self.urls.get(key) is None:
+            pytest.fail(f"No {key!r} address: see demo_urls() in tests/browser/conftest.py.")
         return self.base_url + self.urls[key]
 
 
@@ -175,6 +175,8 @@ def _path(page_or_url):
 
 def demo_urls():
     """One address for each public page type, looked up in the loaded demo content."""
+    from django.urls import NoReverseMatch
+
     from portfolio.models import HomePage, StandardPage, StrategyPage
     from research.models import (
         AchievementIndexPage,
@@ -208,9 +210,16 @@ def demo_urls():
         Institution.objects.filter(researchers__live=True).distinct().order_by("pk"),
         "institution with a live researcher",
     )
+    try:
+        charts = _path(research.url + research.reverse_subpage("charts"))
+    except NoReverseMatch:
+        charts = None
     return {
         "home": _path(first_live(HomePage)),
         "research-index": _path(research),
+        # The faceted listing with filters applied (notes, facet counts, active filters).
+        "research-filtered": _path(research) + "?theme=bone&status=active&q=cells",
+        "research-charts": charts,
         "research-project": _path(first_live(ResearchProjectPage)),
         "theme": _path(research.url_for(theme)),
         "researcher": _path(research.url_for(researcher)),

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.browser
 PAGE_TYPES = [
     "home",
     "research-index",
+    "research-filtered",
+    "research-charts",
     "research-project",
     "theme",
     "researcher",

@@ -1,0 +1,50 @@
+"""Feeds of new and updated research projects, one per theme.
+
+Served as routes of the research index (`/research/themes/<slug>/projects/rss/`
+and `.../atom/`), beside the theme page they follow. A project enters the
+feed when it is published and comes back to the top whenever it is
+republished, so followers hear about new awards and about changes (new
+results, a trial opening).
+
+This module works on the pages it is given and imports no models, so
+`research.models` can import it without a cycle.
+"""
+
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from portfolio.base.feeds import PageFeed
+
+
+def plain_text(html):
+    """Rich text as one line of plain words: tags dropped, entities decoded."""
+    return " ".join(unescape(strip_tags(html or "")).split())
+
+
+class ThemeProjectsFeed(PageFeed):
+    """The most recently published projects in one theme."""
+
+    def __init__(self, kind, *, projects, **kwargs):
+        super().__init__(kind, **kwargs)
+        self.projects = projects
+
+    def items(self):
+        return list(
+            self.projects.with_card_relations()
+            # The enclosure is a rendition of the card image: fetch them with the pages.
+            .prefetch_related("co_investigators", "listing_image__renditions", "image__renditions")
+            .order_by("-last_published_at", "-pk")[: self.length]
+        )
+
+    def item_summary_text(self, item):
+        return item.listing_summary or plain_text(item.lay_summary)
+
+    def item_author_names(self, item):
+        return [person.full_name for person in item.all_researchers]
+
+    def item_categories(self, item):
+        categories = [theme.name for theme in item.themes.all()]
+        if item.trial_registration:
+            categories.append("Clinical trial")
+        return categories

@@ -1,0 +1,33 @@
+"""Story links that pages outside this app show, without that app importing this one.
+
+The research theme page lists the theme's feeds; the stories feed of a theme
+belongs to this app, so the template asks for it here rather than the
+research code knowing about stories.
+"""
+
+from django import template
+
+from stories.models import StoryIndexPage
+
+register = template.Library()
+
+
+def _story_index(request):
+    """The live story index, looked up once per request."""
+    if request is None:
+        return StoryIndexPage.objects.live().first()
+    if not hasattr(request, "_story_index"):
+        request._story_index = StoryIndexPage.objects.live().first()
+    return request._story_index
+
+
+@register.simple_tag(takes_context=True)
+def theme_feeds(context, theme):
+    """The theme's stories feed (if there is a story index), then the feeds the page brought.
+
+    Feeds are dicts made by `portfolio.base.feeds.feed_links`."""
+    feeds = []
+    index = _story_index(context.get("request"))
+    if index is not None and theme is not None and getattr(theme, "slug", ""):
+        feeds.append(index.theme_feed_links(theme, label="New stories"))
+    return feeds + list(context.get("theme_feeds", []))

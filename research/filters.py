@@ -12,6 +12,7 @@ for the count-style facets, whatever the number of projects.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -118,10 +119,16 @@ class Facet:
         return [option for option in self.options if option.selected]
 
 
+def _printable(text):
+    """`text` with control characters as spaces: a NUL byte, for one, is an error in
+    PostgreSQL parameters and ends an SQLite full-text query early."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+
+
 def _clean_values(values):
     cleaned = []
     for value in values[:MAX_VALUES_PER_PARAM]:
-        value = value.strip()
+        value = _printable(value).strip()
         if value and len(value) <= MAX_VALUE_LENGTH and value not in cleaned:
             cleaned.append(value)
     return cleaned
@@ -192,7 +199,7 @@ class ProjectFilter:
 
         self.trials_only = data.get(Param.TRIALS, "") in {"1", "on", "true", "yes"}
 
-        query = " ".join(data.get(Param.QUERY, "").split())
+        query = " ".join(_printable(data.get(Param.QUERY, "")).split())
         if len(query) > MAX_QUERY_LENGTH:
             query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
             self.notes.append(f"Your search was shortened to {MAX_QUERY_LENGTH} characters.")
@@ -299,8 +306,13 @@ class ProjectFilter:
         from research.models import ResearchProjectPage
 
         if self._search_pks is None:
+            # Wagtail's SQLite backend puts each word in FTS5 double quotes without
+            # escaping any inside it, so a `"` in the text is a syntax error there.
+            text = " ".join(self.query.replace('"', " ").split())
             results = (
-                ResearchProjectPage.objects.live().only("pk").search(self.query, operator="and")
+                ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
+                if text
+                else []
             )
             self._search_pks = [page.pk for page in results]
         return self._search_pks

@@ -54,10 +54,17 @@ class Facet:
 
 
 def _clean_values(values):
+    """At most a few short values, without duplicates or control characters
+    (PostgreSQL refuses a NUL byte in any string, so it must never reach a query)."""
     cleaned = []
     for value in values[:MAX_VALUES_PER_PARAM]:
         value = value.strip()
-        if value and len(value) <= MAX_VALUE_LENGTH and value not in cleaned:
+        if (
+            value
+            and len(value) <= MAX_VALUE_LENGTH
+            and value.isprintable()
+            and value not in cleaned
+        ):
             cleaned.append(value)
     return cleaned
 

@@ -118,7 +118,9 @@ class PageFeed(Feed):
         return item.first_published_at
 
     def item_updateddate(self, item):
-        return item.last_published_at or item.first_published_at
+        # Atom requires <updated> on every entry: a page never published through the
+        # admin (imported, say) falls back to its publication date.
+        return item.last_published_at or self.item_pubdate(item)
 
     def item_author_name(self, item):
         names = self.item_author_names(item)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portfolio.base.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,7 +75,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portfolio.base.middleware.PublicCacheMiddleware",
 ]
+
+# Seconds a CDN (and browsers) may cache a page for anonymous visitors; 0 = off.
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "0"))
+# Serve uploads from Django itself: only for a local production-like stack
+# (docker compose) without S3 or a web server in front.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 
 ROOT_URLCONF = "portfolio.urls"
 

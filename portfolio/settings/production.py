@@ -10,6 +10,7 @@ from .base import *  # noqa: F403
 from .base import env, env_bool
 
 DEBUG = False
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")

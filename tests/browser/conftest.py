@@ -18,7 +18,9 @@ are gone. So in this directory:
   as migrations left it. The migrated state is captured once per session with
   Django's own test serialisation (the same mechanism as ``serialized_rollback``).
 
-The browser tests only read, so sharing one data set inside a module is safe.
+Tests share one data set inside a module, so a test that changes data (the donate
+journey's settings, say) must leave it fit for the tests after it in that module;
+the next module starts again from a fresh load.
 """
 
 import io

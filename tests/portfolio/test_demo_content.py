@@ -17,6 +17,7 @@ from wagtail.models import Page, Revision, Site
 
 from portfolio.base.models import NavigationSettings, SiteSettings
 from portfolio.demo import content
+from portfolio.editorial import WORKFLOW
 from portfolio.models import HomePage, StandardPage, StrategyPage
 from research.models import (
     Achievement,
@@ -279,3 +280,40 @@ def test_existing_admin_keeps_their_password(demo, db, monkeypatch):
     load()
     user.refresh_from_db()
     assert user.check_password("chosen-by-the-admin")
+
+
+# Editorial accounts and workflow ------------------------------------------------
+
+
+def test_demo_editor_and_moderator_are_in_their_groups(demo, db):
+    users = get_user_model().objects.filter(username__in=["editor", "moderator"])
+    groups = {user.username: [g.name for g in user.groups.all()] for user in users}
+    assert groups == {"editor": ["Editors"], "moderator": ["Moderators"]}
+    assert not any(user.is_superuser or user.is_staff for user in users)
+
+
+def test_demo_editorial_passwords_are_random_and_printed_once(demo, db):
+    for username in ("editor", "moderator"):
+        password = re.search(rf"'{username}' with password: (\S+)", demo)[1]
+        assert len(password) >= 20
+        assert demo.count(password) == 1
+        assert get_user_model().objects.get(username=username).check_password(password)
+
+
+def test_demo_editorial_passwords_from_the_environment(demo, db, monkeypatch):
+    get_user_model().objects.filter(username__in=["editor", "moderator"]).delete()
+    monkeypatch.setenv("DEMO_EDITOR_PASSWORD", "an-editor-password-from-the-env")
+    monkeypatch.setenv("DEMO_MODERATOR_PASSWORD", "a-moderator-password-from-the-env")
+    output = load()
+    users = get_user_model().objects
+    assert users.get(username="editor").check_password("an-editor-password-from-the-env")
+    assert users.get(username="moderator").check_password("a-moderator-password-from-the-env")
+    assert "password-from-the-env" not in output
+    assert "with the password from DEMO_EDITOR_PASSWORD" in output
+
+
+def test_research_and_stories_are_under_the_moderation_workflow(demo, db):
+    for page in (ResearchIndexPage.objects.get(), StoryIndexPage.objects.get()):
+        assert page.get_workflow().name == WORKFLOW
+    story = StoryPage.objects.first()
+    assert story.get_workflow().name == WORKFLOW

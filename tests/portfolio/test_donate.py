@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.urls import reverse
@@ -49,6 +50,15 @@ def _base(url):
 
 
 ALLOWED_BASES = {_base(url) for url in ALLOWED}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache outlives each test's rolled-back transaction: cached renditions and
+    site chrome from an earlier test could describe rows that no longer exist."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -281,7 +291,11 @@ RAW_QUERIES = {
     ),
     "bad-percent": ("to=%ZZ%2&theme=%&from=%", DEFAULT, "general"),
     "invalid-utf8": ("to=%C0%AF%C0%AFevil.example&theme=b%FFone", DEFAULT, "general"),
-    "semicolon-separator": ("to=https://donate.example.org/give;https://evil.example", DEFAULT, "general"),
+    "semicolon-separator": (
+        "to=https://donate.example.org/give;https://evil.example",
+        DEFAULT,
+        "general",
+    ),
     "plus-as-space": ("to=https://donate.example.org/give+", DEFAULT, "general"),
     "repeated-to-evil-last": (
         "to=https%3A%2F%2Fgive.example.com%2Fresearch&to=https%3A%2F%2Fevil.example",
@@ -434,9 +448,7 @@ def test_clicks_are_summed_per_day_page_and_theme(donate_site, client):
     today = timezone.localdate()
     sums = {
         (row["date"], row["page"], row["theme"]): row["total"]
-        for row in DonateClick.objects.values("date", "page", "theme").annotate(
-            total=Sum("clicks")
-        )
+        for row in DonateClick.objects.values("date", "page", "theme").annotate(total=Sum("clicks"))
     }
     bone = donate_site.bone.pk
     assert sums == {
@@ -503,9 +515,7 @@ def clicks(donate_site):
             DonateClick.record(date=day, page=page, theme=theme, destination=destination)
         expected[(day, page.pk, theme.pk)] = n % 3 + 1
     # A row whose source page has since been deleted.
-    DonateClick.objects.create(
-        date=start, page=None, theme=None, destination=DEFAULT, clicks=7
-    )
+    DonateClick.objects.create(date=start, page=None, theme=None, destination=DEFAULT, clicks=7)
     expected[(start, None, None)] = 7
     return SimpleNamespace(start=start, expected=expected, site=donate_site)
 
@@ -559,9 +569,7 @@ def test_report_filters_by_date_range_and_theme(clicks, admin_client_):
         v for (_, _, theme), v in clicks.expected.items() if theme == bone.pk
     )
 
-    response = admin_client_.get(
-        REPORT_URL, {"theme": bone.pk, "date_from": low, "date_to": high}
-    )
+    response = admin_client_.get(REPORT_URL, {"theme": bone.pk, "date_from": low, "date_to": high})
     assert {(row.date, row.theme_id) for row in response.context["object_list"]} == {
         (day, theme)
         for (day, _, theme) in clicks.expected
@@ -575,9 +583,7 @@ def test_csv_export_has_every_row_and_the_same_sums(clicks, admin_client_):
     assert set(rows[0]) == {"Day", "Source page", "Source URL", "Theme", "Destination", "Clicks"}
     assert sum(int(row["Clicks"]) for row in rows) == sum(clicks.expected.values())
     project = clicks.site.project
-    exported = {
-        (row["Day"], row["Source page"], row["Theme"]): int(row["Clicks"]) for row in rows
-    }
+    exported = {(row["Day"], row["Source page"], row["Theme"]): int(row["Clicks"]) for row in rows}
     for (day, page, _), count in clicks.expected.items():
         if page == project.pk:
             assert exported[(day.isoformat(), project.title, "Spread to the bone")] == count

@@ -79,7 +79,8 @@ def test_jargon_scores_as_very_difficult():
 
 
 def test_abbreviations_do_not_end_sentences():
-    assert score("Dr. Smith studies bone, e.g. how cells hide there. She is hopeful.").sentences == 2
+    text = "Dr. Smith studies bone, e.g. how cells hide there. She is hopeful."
+    assert score(text).sentences == 2
 
 
 def test_empty_text_has_no_score():

@@ -504,6 +504,23 @@ def test_text_search_finds_researcher_first_names_and_co_investigators(catalogue
     assert listed(client, {"q": "Lindqvist"}) == {"Brain barrier", "Bone pain trial"}
 
 
+BONE = {"Bone dormancy", "Bone pain trial", "Bone and brain imaging"}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ('"bone', BONE),  # a stray double quote broke SQLite's FTS5 query syntax
+        ('"\';--', set()),
+        ("bone\x00", BONE),  # NUL: "unterminated string" on SQLite, an error on PostgreSQL
+        ("bone\tpain", {"Bone pain trial"}),
+        ("\x00", ALL),  # nothing left to search for
+    ],
+)
+def test_search_text_with_quotes_and_control_characters(catalogue, client, query, expected):
+    assert listed(client, {"q": query}) == expected
+
+
 def test_search_results_carry_the_query_in_the_form(catalogue, client):
     html = get_html(client, LISTING, {"q": '  bone   "pain" '})
     assert 'value="bone &quot;pain&quot;"' in html
@@ -561,6 +578,7 @@ def test_page_superscript_two_percent_encoded(thirty, client):
 
 # --- Bad input never breaks a page -------------------------------------------------------
 
+TEN_KB = "&".join(f"f{n:03d}=value" for n in range(920))
 BAD_QUERIES = [
     "theme=no-such-theme",
     "institution=nowhere",
@@ -584,7 +602,7 @@ BAD_QUERIES = [
     "theme=" + "a" * 5000,
     "&".join(["theme=bone"] * 500),
     "&".join(f"theme=t{n}" for n in range(500)),
-    "&".join(f"unknown{n}=value" for n in range(1000)),  # a 10 KB query string
+    TEN_KB,
     "q=" + "%E2%80%AE" * 300,
     "page=1&page=abc&page=-1",
     "status[]=active",
@@ -593,6 +611,7 @@ BAD_QUERIES = [
     "q=*",
     "q=bone%20OR%201%3D1",
     "q=AND%20OR%20NOT",
+    "q=Bone%27s%20%5C%20%3A%2A%20%26%20%7C%20%21",
 ]
 
 
@@ -622,8 +641,8 @@ def test_bad_input_never_gives_a_server_error(small_site, client, path, query):
         b"".join(response.streaming_content)
 
 
-def test_the_long_query_strings_are_long():
-    assert len(BAD_QUERIES[BAD_QUERIES.index("&".join(f"unknown{n}=value" for n in range(1000)))]) > 9_000
+def test_the_long_query_string_is_ten_kilobytes():
+    assert 10_000 <= len(TEN_KB) <= 10_240
 
 
 @pytest.mark.parametrize(
@@ -983,8 +1002,8 @@ OTHER_CASES = {
     "csv": "/research/export/csv/?theme=bone",
 }
 OTHER_QUERIES = {
-    "theme page": 17,
-    "theme page, filtered": 19,
+    "theme page": 19,
+    "theme page, filtered": 21,
     "researcher page": 14,
     "institution page": 14,
     "api": 10,
@@ -994,9 +1013,10 @@ OTHER_QUERIES = {
     "csv": 10,
 }
 OVER_CEILING = {
-    "theme page": "17 queries: theme figures, achievements, breadcrumbs, the story index and two "
-    "rendition prefetches for story cards come on top of the listing's 11",
-    "theme page, filtered": "19 queries: as the theme page, plus the text search and the ids "
+    "theme page": "19 queries: the theme, its figures, researchers, achievements and stories, "
+    "two rendition prefetches for story cards, breadcrumbs and the story and research index "
+    "lookups come on top of the listing's",
+    "theme page, filtered": "21 queries: as the theme page, plus the text search and the ids "
     "it allows",
 }
 

@@ -72,8 +72,9 @@ def test_story_index_survives_any_page_number(site_tree, client, page):
 
 
 def test_story_index_second_page_has_the_oldest_story(site_tree, client):
+    # Page 1 holds the featured story (the newest) and a grid of 12; the 14th is on page 2.
     oldest = StoryPageFactory(title="The very first story", date=datetime.date(2000, 1, 1))
-    StoryPageFactory.create_batch(12)
+    StoryPageFactory.create_batch(13)
     assert oldest.title not in get_ok(client, site_tree.stories.url)
     assert oldest.title in get_ok(client, site_tree.stories.url, {"page": "2"})
 

@@ -27,7 +27,9 @@
       const text = fieldText(field);
       if (text === lastText) return;
       lastText = text;
-      const config = window.wagtailConfig || {};
+      const config =
+        window.wagtailConfig ||
+        JSON.parse((document.getElementById('wagtail-config') || {}).textContent || '{}');
       const body = new FormData();
       body.append('text', text);
       try {

@@ -1,0 +1,112 @@
+"""Error pages: a styled 404 inside the site's layout, and a 500 that still renders
+when the database is down (Django's handler500 renders 500.html without context
+processors, so the template must not need the database)."""
+
+from unittest import mock
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.template.loader import get_template
+from django.test import RequestFactory, override_settings
+from django.urls import include, path
+from django.views.defaults import server_error
+from wagtail.models import Page
+
+from tests.portfolio.factories import NavigationSettingsFactory, SiteSettingsFactory
+
+
+def database_down_view(request):
+    """A view whose first query finds the database gone."""
+    Page.objects.count()
+
+
+# A test-only URLconf (this module), used with override_settings(ROOT_URLCONF=__name__).
+urlpatterns = [
+    path("database-down/", database_down_view),
+    path("", include("portfolio.urls")),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def assert_accessible_shell(soup):
+    """Skip link first, pointing at the one <main> landmark."""
+    skip = soup.select_one("body a")
+    assert skip is not None and skip["href"] == "#main-content"
+    assert "skip to main content" in skip.get_text(strip=True).lower()
+    mains = soup.select("main")
+    assert len(mains) == 1 and mains[0]["id"] == "main-content"
+    assert soup.html["lang"] == "en-GB"
+    assert len(soup.select("h1")) == 1
+    assert soup.select_one('link[rel="stylesheet"][href="/static/css/site.css"]')
+
+
+@pytest.mark.parametrize(
+    "url", ["/no-such-page/", "/research/themes/no-such-theme/", "/research/no-such-project/"]
+)
+def test_404_is_styled_in_the_site_layout(site_tree, client, url):
+    SiteSettingsFactory()
+    NavigationSettingsFactory(
+        header_links=[("link", {"label": "Our research", "page": site_tree.research, "url": ""})]
+    )
+    response = client.get(url)
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert_accessible_shell(soup)
+    assert soup.h1.get_text(strip=True) == "Sorry, we can’t find that page"
+    assert soup.title.get_text().startswith("Page not found")
+    assert soup.select_one("header.site-header") and soup.select_one("footer")
+    assert soup.select_one('main a[href="/"]'), "a way back to the home page"
+    assert soup.select_one('main a[href="/research/"]'), "the main navigation is offered"
+
+
+def test_500_renders_without_a_database():
+    request = RequestFactory().get("/research/")
+    down = OperationalError("connection refused")
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=down) as conn:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert conn.call_count == 0, "rendering the 500 page attempted a query"
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert_accessible_shell(soup)
+    assert soup.h1.get_text(strip=True) == "Sorry, something went wrong on our side"
+    assert soup.title.get_text() == "Something went wrong | Breast Cancer Now"
+    assert soup.select_one('main a[href="/"]')
+    assert "{%" not in html and "{{" not in html
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_500_through_the_whole_stack_when_the_database_is_down(client, caplog):
+    """A request whose view hits a dead database gets the styled 500 page, through
+    every middleware, and nothing on the way out tries the database again."""
+    client.raise_request_exception = False
+    down = OperationalError("connection refused")
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=down) as conn:
+        response = client.get("/database-down/")
+    assert response.status_code == 500
+    assert conn.call_count == 1, "only the view's own query reached the database"
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert_accessible_shell(soup)
+    assert soup.h1.get_text(strip=True) == "Sorry, something went wrong on our side"
+    assert not response.cookies
+    assert any("database-down" in record.getMessage() for record in caplog.records), (
+        "the error is logged for the team"
+    )
+
+
+def test_500_template_is_self_contained():
+    """No base layout, no context processors, no tags that read settings or pages."""
+    source = get_template("500.html").template.source
+    assert "{% extends" not in source
+    for needs_context in ("chrome.", "settings.", "request.", "page.", "{% include", "pageurl"):
+        assert needs_context not in source, needs_context

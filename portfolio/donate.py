@@ -83,7 +83,10 @@ def donate_redirect(request):
     page = _page_from(request.GET.get("from", ""))
     theme = _theme_from(request.GET.get("theme", ""))
     destination = choose_destination(allowed, default, request.GET.get("to", ""), theme)
-    DonateClick.record(date=timezone.localdate(), page=page, theme=theme, destination=destination)
+    if request.method == "GET":  # link checkers' HEAD requests are not supporters
+        DonateClick.record(
+            date=timezone.localdate(), page=page, theme=theme, destination=destination
+        )
     target = with_utm(
         destination,
         campaign=theme.slug if theme else "general",

@@ -14,7 +14,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import NavigationSettings, SiteSettings
-from .seo import share_image_url
+from .seo import share_image
 
 VERSION_KEY = "site-chrome-version"
 TIMEOUT = 60 * 60
@@ -45,7 +45,7 @@ def build_chrome(site, request=None):
         "tagline": settings.tagline,
         "donate_label": settings.donate_label or "Donate",
         "social_links": settings.social_links,
-        "default_share_image_url": share_image_url(settings.default_share_image, site.root_url),
+        "default_share_image": share_image(settings.default_share_image, site.root_url),
         "default_share_image_alt": (
             settings.default_share_image.description if settings.default_share_image else ""
         ),

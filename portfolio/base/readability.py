@@ -157,7 +157,7 @@ class Readability:
 
     @property
     def ease_label(self):
-        ease = self.flesch_reading_ease
+        ease = round(self.flesch_reading_ease)  # as shown, so the label matches the figure
         return next(label for floor, label in EASE_BANDS if ease >= floor)
 
 

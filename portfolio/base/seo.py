@@ -10,8 +10,18 @@ def absolute(root_url, url):
     return root_url + url
 
 
-def share_image_url(image, root_url):
-    """A 1200x630 rendition, the size Open Graph and Twitter cards expect."""
+def share_image(image, root_url):
+    """A rendition for Open Graph and Twitter cards (1200x630, or smaller when the
+    original is: Wagtail never enlarges), as its absolute URL and real size."""
     if image is None:
-        return ""
-    return absolute(root_url, image.get_rendition(SHARE_RENDITION).url)
+        return {"url": "", "width": 0, "height": 0}
+    rendition = image.get_rendition(SHARE_RENDITION)
+    return {
+        "url": absolute(root_url, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+
+
+def share_image_url(image, root_url):
+    return share_image(image, root_url)["url"]

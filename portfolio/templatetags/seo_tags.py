@@ -111,15 +111,17 @@ def page_meta(context):
     if image is None and page is not None and hasattr(page, "get_share_image"):
         image = page.get_share_image()
     if image is not None:
-        image_url = seo.share_image_url(image, site_root_url(request))
+        shared = seo.share_image(image, site_root_url(request))
         image_alt = image.description
     else:
         chrome = context.get("chrome") or {}
-        image_url = chrome.get("default_share_image_url", "")
+        shared = chrome.get("default_share_image") or seo.share_image(None, "")
         image_alt = chrome.get("default_share_image_alt", "")
     return {
         "title": title,
         "description": description or "",
-        "image_url": image_url,
+        "image_url": shared["url"],
+        "image_width": shared["width"],
+        "image_height": shared["height"],
         "image_alt": image_alt,
     }

@@ -5,8 +5,11 @@ belongs to this app, so the template asks for it here rather than the
 research code knowing about stories.
 """
 
+from urllib.parse import urlencode
+
 from django import template
 
+from stories.filters import Param
 from stories.models import StoryIndexPage
 
 register = template.Library()
@@ -19,6 +22,15 @@ def _story_index(request):
     if not hasattr(request, "_story_index"):
         request._story_index = StoryIndexPage.objects.live().first()
     return request._story_index
+
+
+@register.simple_tag(takes_context=True)
+def theme_stories_url(context, theme):
+    """The story listing filtered to one theme ("" without a story index)."""
+    index = _story_index(context.get("request"))
+    if index is None or theme is None or not getattr(theme, "slug", ""):
+        return ""
+    return f"{index.url}?{urlencode({Param.THEME: theme.slug})}"
 
 
 @register.simple_tag(takes_context=True)

@@ -178,4 +178,5 @@ def test_story_editor_shows_the_intros_score(site_tree, editor_client):
     html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content
     html = html.decode()
     assert 'data-readability-for="id_intro"' in html
+    assert "Reading age over 21" in html
     assert "above the site’s limit of 12" in html

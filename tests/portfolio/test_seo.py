@@ -656,11 +656,6 @@ def test_json_ld_cannot_be_broken_out_of(seo_site, client):
     assert not any("alert" in (s.string or "") for s in soup.select("script:not([type])"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="og:image:width/height are fixed at 1200x630, but Wagtail's fill never upscales: "
-    "a smaller image gives a smaller rendition than the tags claim",
-)
 def test_og_image_size_matches_a_small_image(seo_site, client):
     seo_site.story.hero_image = ImageFactory(file__width=640, file__height=480)
     seo_site.story.save()

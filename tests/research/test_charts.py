@@ -36,10 +36,10 @@ def charts(html):
     ):
         svg = re.search(r"<svg([^>]*)>(.*?)</svg>", body, re.S)
         table = re.search(r"<tbody>(.*?)</tbody>", body, re.S)
-        rows = [
-            [unescape(cell.strip()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
-        ] if table else []  # fmt: skip
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S) if table else []:
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+            rows.append([unescape(cell.strip()) for cell in cells])
         found[slug] = {
             "svg": svg.group(1) if svg else None,
             "title": re.search(r'<title id="([^"]+)">(.*?)</title>', svg.group(2)) if svg else None,
@@ -85,9 +85,7 @@ def expected_tables(projects):
             [name, money(total), str(n)]
             for name, (total, n) in sorted(by_region.items(), key=lambda i: -i[1][0])
         ],
-        "status": [
-            [label, f"{status_counts[value]:,}"] for value, label in ProjectStatus.choices
-        ],
+        "status": [[label, f"{status_counts[value]:,}"] for value, label in ProjectStatus.choices],
     }
 
 

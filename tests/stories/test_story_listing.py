@@ -219,8 +219,6 @@ def test_chips_remove_one_filter_each(catalogue, client):
 @pytest.mark.parametrize(
     "params",
     [
-        {"theme": "\x00"},
-        {"tag": "a\x00b"},
         {"theme": "x" * 5000},
         {"theme": [f"t{n}" for n in range(200)]},
         {"tag": "'; DROP TABLE stories_storytag; --"},
@@ -228,12 +226,18 @@ def test_chips_remove_one_filter_each(catalogue, client):
         {"page": "abc", "theme": "bone"},
         {"page": "99999", "tag": "imaging"},
         {"page": "-1"},
-        {"page": "1\x00"},
         {"unknown": "value"},
     ],
 )
 def test_odd_input_never_fails(catalogue, client, params):
     get(client, params=params)
+
+
+@pytest.mark.parametrize("params", [{"theme": "\x00"}, {"tag": "a\x00b"}, {"page": "1\x00"}])
+def test_nul_bytes_are_refused_not_a_server_error(catalogue, client, params):
+    # The site refuses NUL bytes at the door (400); the filter also drops control
+    # characters itself, so PostgreSQL never sees one either way.
+    assert client.get(LISTING, params).status_code in (200, 400)
 
 
 # --- Pagination ----------------------------------------------------------------------------

@@ -1,0 +1,309 @@
+"""Time the research listing and its routes on a throwaway database of N projects.
+
+    .venv/bin/python bench/listing.py [--count 10000] [--runs 50] [--database-url URL] [--keep]
+
+SQLite by default: a fresh file in a temporary directory. Given a PostgreSQL
+URL (or DATABASE_URL pointing at PostgreSQL), the server is only borrowed: a
+scratch database `bench_listing_<pid>` is created on it and dropped at the end.
+
+Steps: migrate, `load_demo_content`, `generate_projects --count N`, then for
+each URL below: a few warm-up requests (renditions, caches), the query count of
+one request, and the server time of --runs requests made in-process with the
+Django test client (`Client().get`, streamed bodies read to the end): p50 and p95.
+
+    listing, no filter            /research/
+    listing, one theme            /research/?theme=<busiest theme>
+    listing, 3 filters + text     /research/?theme=..&status=active&region=..&q=..
+    listing, last page            /research/?page=<last>
+    theme page                    /research/themes/<busiest theme>/
+    researcher page               /research/researchers/<busiest lead researcher>/
+    institution page              /research/institutions/<busiest institution>/
+    JSON API                      /research/api/projects/?theme=..
+    charts                        /research/at-a-glance/
+
+Targets (from the issue): p50 <= 100 ms and p95 <= 200 ms for every URL.
+Exits non-zero, naming the URLs, if any target is missed or a URL is not 200.
+"""
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+P50_TARGET_MS = 100.0
+P95_TARGET_MS = 200.0
+WARM_UP = 3
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="projects to generate")
+    parser.add_argument("--runs", type=int, default=50, help="timed requests per URL")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a postgres:// URL to benchmark PostgreSQL (default: SQLite)",
+    )
+    parser.add_argument("--query", default="cells", help="the text of the text-search case")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="time the database at --database-url (sqlite:///path or postgres://) as it is: "
+        "no scratch database, no migrate or generate (e.g. one kept with --keep)",
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--only", default="", help="comma-separated case names to time (default: all)"
+    )
+    return parser.parse_args()
+
+
+def scratch_postgres(url):
+    """Create an empty database on the server in `url`; return its URL and a drop function."""
+    import psycopg
+
+    name = f"bench_listing_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(url)
+    scratch = urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    return scratch, drop
+
+
+def setup_django(database_url, media_root):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["MEDIA_ROOT"] = str(media_root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings.dev")
+    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and slows everything down
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DEMO_ADMIN_PASSWORD", "bench-only-not-a-real-password")
+    import warnings
+
+    import django
+
+    # WhiteNoise notes that collectstatic hasn't run: irrelevant to server time.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+
+
+def timed(label, func):
+    started = time.monotonic()
+    result = func()
+    print(f"  {label}: {time.monotonic() - started:.1f}s", flush=True)
+    return result
+
+
+def busiest(queryset, relation):
+    """The object with the most live projects through `relation`."""
+    from django.db.models import Count, Q
+
+    return (
+        queryset.annotate(n=Count(relation, filter=Q(**{f"{relation}__live": True})))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def cases(query):
+    """(name, URL) for each measured request, built from the busiest theme, person and place."""
+    from django.db.models import Count
+
+    from research.models import (
+        Institution,
+        Researcher,
+        ResearchIndexPage,
+        ResearchProjectPage,
+        Theme,
+    )
+
+    index = ResearchIndexPage.objects.live().get()
+    base = index.url
+    theme = busiest(Theme.objects.all(), "projects")
+    researcher = busiest(Researcher.objects.filter(live=True), "led_projects")
+    institution = busiest(Institution.objects.all(), "projects")
+    region = (
+        ResearchProjectPage.objects.live()
+        .exclude(institution__isnull=True)
+        .values("institution__region")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()["institution__region"]
+    )
+    total = ResearchProjectPage.objects.live().descendant_of(index).count()
+    last_page = max(1, -(-total // index.PER_PAGE))
+    three = urlencode(
+        [("theme", theme.slug), ("status", "active"), ("region", region), ("q", query)]
+    )
+    return [
+        ("listing, no filter", base),
+        ("listing, one theme", f"{base}?theme={theme.slug}"),
+        ("listing, 3 filters + text", f"{base}?{three}"),
+        ("listing, last page", f"{base}?page={last_page}"),
+        ("theme page", index.url_for(theme)),
+        ("researcher page", index.url_for(researcher)),
+        ("institution page", index.url_for(institution)),
+        ("JSON API", f"{base}{index.reverse_subpage('api_projects')}?theme={theme.slug}"),
+        ("charts", f"{base}{index.reverse_subpage('charts')}"),
+    ]
+
+
+def analyze():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def fetch(client, url):
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def measure(client, url, runs):
+    """(status, query count, p50 ms, p95 ms, CPU p50 ms) for `url`, after warm-up requests.
+
+    CPU is this process's own time (Python, and SQLite, which runs in-process; not
+    the PostgreSQL server's): on a busy machine it shows what wall time would be
+    on an idle one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARM_UP):
+        status = fetch(client, url).status_code
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    queries = len(captured)
+    times, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fetch(client, url)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return (
+        status,
+        queries,
+        statistics.median(times),
+        percentile(times, 0.95),
+        statistics.median(cpu),
+    )
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-listing-"))
+    drop = None
+    is_postgres = args.database_url.startswith(("postgres://", "postgresql://"))
+    engine = "PostgreSQL" if is_postgres else "SQLite"
+    if args.existing:
+        database_url = args.database_url
+    elif is_postgres:
+        database_url, drop = scratch_postgres(args.database_url)
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    what = "an existing database" if args.existing else f"{args.count} projects"
+    print(f"Listing benchmark: {what}, {args.runs} runs, {engine} ({database_url})")
+    media = workdir / "media"
+    if args.existing and not is_postgres:
+        # A database kept with --keep has its images in the media folder beside it.
+        beside = Path(database_url.removeprefix("sqlite:///")).parent / "media"
+        media = beside if beside.is_dir() else media
+    setup_django(database_url, media)
+
+    from django.core.management import call_command
+    from django.test import Client
+    from wagtail.models import Site
+
+    from research.models import ResearchProjectPage
+
+    quiet = {"stdout": io.StringIO(), "verbosity": 0}
+    failures = []
+    try:
+        if not args.existing:
+            timed("migrate", lambda: call_command("migrate", **quiet))
+            timed("load_demo_content", lambda: call_command("load_demo_content", **quiet))
+            timed(
+                f"generate_projects --count {args.count}",
+                lambda: call_command(
+                    "generate_projects", count=args.count, seed=args.seed, **quiet
+                ),
+            )
+        if is_postgres:
+            # Autovacuum would soon do it: without statistics the planner takes the
+            # fresh 10,000-row tables for empty ones and picks nested loops.
+            timed("ANALYZE", analyze)
+        projects = ResearchProjectPage.objects.live().count()
+        site = Site.objects.get(is_default_site=True)
+        client = Client(
+            HTTP_HOST=site.hostname if site.port == 80 else f"{site.hostname}:{site.port}"
+        )
+        only = {name.strip() for name in args.only.split(",") if name.strip()}
+        rows = []
+        for name, url in cases(args.query):
+            if only and name not in only:
+                continue
+            status, queries, p50, p95, cpu = measure(client, url, args.runs)
+            rows.append((name, url, status, queries, p50, p95, cpu))
+            print(f"  {name}: {p50:.1f} / {p95:.1f} ms, {queries} queries", flush=True)
+    finally:
+        if args.keep:
+            print(f"Kept: {database_url} (media in {workdir})")
+        else:
+            if drop:
+                drop()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print()
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    print(f"{engine}, {projects} live projects, {args.runs} runs after {WARM_UP} warm-up requests")
+    print(f"(load average per CPU at the end: {load:.1f}; above 1, wall times include waiting)")
+    print(f"{'case':<27} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'queries':>8}  status  url")
+    for name, url, status, queries, p50, p95, cpu in rows:
+        flags = []
+        if status != 200:
+            flags.append(f"HTTP {status}")
+            failures.append(f"{name}: HTTP {status} for {url}")
+        if p50 > P50_TARGET_MS:
+            flags.append("p50 over target")
+            failures.append(f"{name}: p50 {p50:.1f} ms > {P50_TARGET_MS:.0f} ms ({url})")
+        if p95 > P95_TARGET_MS:
+            flags.append("p95 over target")
+            failures.append(f"{name}: p95 {p95:.1f} ms > {P95_TARGET_MS:.0f} ms ({url})")
+        mark = "  <- " + ", ".join(flags) if flags else ""
+        print(f"{name:<27} {p50:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d}  {status:>6}  {url}{mark}")
+    print()
+    if failures:
+        print(f"FAIL: targets are p50 <= {P50_TARGET_MS:.0f} ms and p95 <= {P95_TARGET_MS:.0f} ms")
+        for failure in failures:
+            print(f"FAIL {failure}")
+        return 1
+    print(f"OK: every URL within p50 <= {P50_TARGET_MS:.0f} ms and p95 <= {P95_TARGET_MS:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

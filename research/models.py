@@ -351,12 +351,11 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 **context,
                 "theme": theme,
                 "theme_figures": theme_figures(theme),
+                # pk__in a subquery rather than a join: no duplicate rows to DISTINCT away.
                 "theme_researchers": Researcher.objects.filter(
                     live=True,
-                    led_projects__in=self.projects().filter(themes=theme),
-                )
-                .distinct()
-                .order_by("last_name", "first_name")[:24],
+                    pk__in=self.projects().filter(themes=theme).values("lead_researcher_id"),
+                ).order_by("last_name", "first_name")[:24],
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation,
                 # and lets the story type say what "newest" means.

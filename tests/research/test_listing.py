@@ -984,7 +984,7 @@ LISTING_CASES = {
 }
 # Pinned: a change here means a query more or less on every listing request. If it grew,
 # look for an N+1 before updating the number.
-LISTING_QUERIES = {"no filter": 10, "one theme": 11, "three filters and text": 13}
+LISTING_QUERIES = {"no filter": 11, "one theme": 12, "three filters and text": 13}
 
 
 def test_listing_queries_are_pinned_and_do_not_grow(growing, client):
@@ -1020,18 +1020,18 @@ OTHER_CASES = {
     "csv": "/research/export/csv/?theme=bone",
 }
 OTHER_QUERIES = {
-    "theme page": 19,
+    "theme page": 20,
     "theme page, filtered": 21,
     "researcher page": 14,
     "institution page": 14,
-    "api": 10,
+    "api": 11,
     "api, filtered": 12,
     "charts": 11,
     "charts, filtered": 13,
     "csv": 10,
 }
 OVER_CEILING = {
-    "theme page": "19 queries: the theme, its figures, researchers, achievements and stories, "
+    "theme page": "20 queries: the theme, its figures, researchers, achievements and stories, "
     "two rendition prefetches for story cards, breadcrumbs and the story and research index "
     "lookups come on top of the listing's",
     "theme page, filtered": "21 queries: as the theme page, plus the text search and the ids "

@@ -63,7 +63,7 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--only", default="", help="comma-separated case names to time (default: all)"
+        "--only", default="", help="case names to time, separated by ';' (default: all)"
     )
     return parser.parse_args()
 
@@ -261,7 +261,7 @@ def main():
         client = Client(
             HTTP_HOST=site.hostname if site.port == 80 else f"{site.hostname}:{site.port}"
         )
-        only = {name.strip() for name in args.only.split(",") if name.strip()}
+        only = {name.strip() for name in args.only.split(";") if name.strip()}
         rows = []
         for name, url in cases(args.query):
             if only and name not in only:

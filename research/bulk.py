@@ -32,16 +32,17 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.utils import timezone
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["bulk_create_pages"]
+__all__ = ["bulk_create_pages", "index_pages"]
 
 
 def bulk_create_pages(parent, pages, *, user=None, log_entries=True, index=True):
@@ -74,7 +75,7 @@ def bulk_create_pages(parent, pages, *, user=None, log_entries=True, index=True)
         _insert_references(pages, using)
         Page.objects.using(using).filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
         if index:
-            transaction.on_commit(lambda: _index(pages), using=using)
+            transaction.on_commit(lambda: index_pages(pages), using=using)
     return pages
 
 
@@ -320,10 +321,20 @@ def _insert_references(pages, using):
     ReferenceIndex.objects.using(using).bulk_create(rows, batch_size=500, **kwargs)
 
 
-def _index(pages):
+def index_pages(pages):
+    """Add or refresh `pages` in every auto-updated search backend, in bulk."""
     by_model = defaultdict(list)
     for page in pages:
         by_model[type(page)].append(page)
+    for model, objs in by_model.items():
+        # A search document can include related objects (a project's researchers):
+        # fetch them for all pages at once, not one query per page and relation.
+        relations = [
+            field.field_name
+            for field in model.get_search_fields()
+            if isinstance(field, index.RelatedFields)
+        ]
+        prefetch_related_objects(objs, *relations)
     for backend in get_search_backends(with_auto_update=True):
         for model, objs in by_model.items():
             try:

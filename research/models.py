@@ -407,16 +407,32 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             Researcher.objects.filter(live=True).select_related("institution", "photo"),
             slug=slug,
         )
+        # Led or co-investigated, as one WHERE clause over the projects table: a join
+        # through co-investigators would need DISTINCT, which makes PostgreSQL and
+        # SQLite sort every matching row before the page can be cut.
+        co_investigated = ResearchProjectPage.co_investigators.through.objects.filter(
+            researcher=researcher
+        ).values("researchprojectpage_id")
         their_projects = self.projects().filter(
-            models.Q(lead_researcher=researcher) | models.Q(co_investigators=researcher)
+            models.Q(lead_researcher=researcher) | models.Q(pk__in=co_investigated)
         )
-        projects = their_projects.with_card_relations().distinct()
+        figures = their_projects.order_by().aggregate(
+            count=models.Count("pk"),
+            led=models.Count("pk", filter=models.Q(lead_researcher=researcher)),
+            awarded=models.Sum("award_amount", filter=models.Q(lead_researcher=researcher)),
+        )
         return self.render(
             request,
             template="pages/researcher_page.html",
             context_overrides={
                 "researcher": researcher,
-                "projects": projects,
+                "figures": figures,
+                "projects": paginate(
+                    request,
+                    their_projects.with_card_relations(),
+                    self.PER_PAGE,
+                    count=figures["count"],
+                ),
                 "stories": researcher_stories(their_projects)[: self.RESEARCHER_STORIES],
                 "quotes": researcher.quotes.filter(live=True),
                 "achievements": researcher.achievements.filter(live=True),
@@ -477,15 +493,18 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def institution_route(self, request, slug):
         institution = get_object_or_404(Institution, slug=slug)
         projects = self.projects().filter(institution=institution)
+        funding = projects.order_by().aggregate(
+            total=models.Sum("award_amount"), count=models.Count("pk")
+        )
         return self.render(
             request,
             template="pages/institution_page.html",
             context_overrides={
                 "institution": institution,
-                "projects": paginate(request, projects.with_card_relations(), self.PER_PAGE),
-                "funding": projects.order_by().aggregate(
-                    total=models.Sum("award_amount"), count=models.Count("pk")
+                "projects": paginate(
+                    request, projects.with_card_relations(), self.PER_PAGE, count=funding["count"]
                 ),
+                "funding": funding,
                 "researchers": institution.researchers.filter(live=True),
                 **self.route_meta(
                     institution.name,
@@ -656,7 +675,12 @@ class ResearchProjectPage(BasePage):
         index.SearchField("lay_summary"),
         index.SearchField("scientific_summary"),
         index.SearchField("grant_reference"),
-        index.RelatedFields("lead_researcher", [index.SearchField("last_name")]),
+        index.RelatedFields(
+            "lead_researcher", [index.SearchField("first_name"), index.SearchField("last_name")]
+        ),
+        index.RelatedFields(
+            "co_investigators", [index.SearchField("first_name"), index.SearchField("last_name")]
+        ),
         index.RelatedFields("institution", [index.SearchField("name")]),
         index.FilterField("award_date"),
         index.FilterField("start_date"),
@@ -671,6 +695,15 @@ class ResearchProjectPage(BasePage):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be after the start date."})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Wagtail indexes the page on post_save, which fires before modelcluster
+        # writes the co-investigators: index again once they are in the database,
+        # or a newly added co-investigator is unsearchable until the next save.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "co_investigators" in update_fields:
+            index.insert_or_update_object(self)
 
     def status_on(self, day):
         if self.start_date and day < self.start_date:

@@ -135,6 +135,28 @@ def test_researcher_route_shows_their_projects_and_quotes(site_tree, client):
     assert "Every sample is a person." in html
 
 
+def test_researcher_route_paginates_and_counts_led_and_co_investigated(site_tree, client):
+    researcher = ResearcherFactory(first_name="Asha", last_name="Patel")
+    per_page = ResearchIndexPage.PER_PAGE
+    for n in range(per_page):
+        ResearchProjectPageFactory(
+            title=f"Led {n:02d}", lead_researcher=researcher, award_amount=1000
+        )
+    # Lead and co-investigator at once: still one project, not two rows.
+    ResearchProjectPageFactory(
+        title="Both roles", lead_researcher=researcher, co_investigators=[researcher]
+    )
+    ResearchProjectPageFactory(title="Helped", co_investigators=[researcher])
+    total = per_page + 2
+    first = get_ok(client, "/research/researchers/asha-patel/")
+    assert f"Showing 1–{per_page} of {total} projects" in first
+    assert first.count('class="card card--project') == per_page
+    assert f"<dt>As lead researcher</dt><dd>{per_page + 1}</dd>" in first
+    last = get_ok(client, "/research/researchers/asha-patel/?page=999")
+    assert f"Showing {per_page + 1}–{total} of {total} projects" in last
+    assert get_ok(client, "/research/researchers/asha-patel/?page=abc") == first
+
+
 def test_institution_route_shows_its_researchers_and_projects(site_tree, client):
     institution = InstitutionFactory(name="University of Manchester", city="Manchester")
     researcher = ResearcherFactory(first_name="Rob", last_name="Hill", institution=institution)

@@ -631,10 +631,10 @@ class ProjectFilter:
             counts[f"n_status_{status}"] = count(status_q(status, self.today), others(Param.STATUS))
         for band in AMOUNT_BANDS:
             counts[f"n_amount_{band.slug}"] = count(band.q(), others(Param.AMOUNT))
-        self._facet_count_names = list(counts)
 
         nothing = models.Value(None, output_field=text)
         zero = models.Value(0, output_field=number)
+        no_amount = models.Value(None, output_field=models.DecimalField())
         # Every count of the projects part is under the theme filter: apply it once.
         project_scope = scope
         if Param.THEME in faceted:
@@ -655,11 +655,14 @@ class ProjectFilter:
                     "lead_researcher__last_name",
                     output_field=text,
                 ),
+                lead_sort=nothing,
             )
             .values(*self._FACET_COLUMNS)
-            .annotate(**counts)
+            .annotate(**counts, awarded=no_amount)
         )
         parts = [projects]
+        if self.fixed_theme is not None:
+            parts.append(self._theme_wide_part(counts, text, zero))
         if self.fixed_theme is None:
             through = ResearchProjectPage.themes.through
             theme_others = Q()
@@ -677,6 +680,7 @@ class ProjectFilter:
                     region=nothing,
                     lead=nothing,
                     lead_label=nothing,
+                    lead_sort=nothing,
                 )
                 .values(*self._FACET_COLUMNS)
                 # The same count columns in the same order as the projects part.
@@ -684,14 +688,78 @@ class ProjectFilter:
                     **{
                         name: Count("researchprojectpage_id") if name == "n_total" else zero
                         for name in counts
-                    }
+                    },
+                    awarded=no_amount,
                 )
                 .order_by()
             )
         first, *rest = parts
         return self._facet_totals(first.union(*rest, all=True) if rest else first)
 
-    _FACET_COLUMNS = ("dim", "key", "label", "sort", "region", "lead", "lead_label")
+    _FACET_COLUMNS = ("dim", "key", "label", "sort", "region", "lead", "lead_label", "lead_sort")
+    THEME_WIDE = "theme-wide"
+
+    def _theme_wide_part(self, counts, text, zero):
+        """A theme page's own figures and researchers, whatever the reader filtered:
+        the theme's projects grouped by lead researcher, with their count, active
+        count and amount awarded. Part of the facet statement, so a theme page costs
+        no more queries than the listing for them."""
+        from research.models import ResearchProjectPage
+
+        through = ResearchProjectPage.themes.through
+        active = status_q("active", self.today)
+        live_lead = Q(lead_researcher__live=True)
+        return (
+            self.base.order_by()
+            .filter(
+                pk__in=through.objects.filter(theme=self.fixed_theme).values(
+                    "researchprojectpage_id"
+                )
+            )
+            .annotate(
+                dim=models.Value(self.THEME_WIDE, output_field=text),
+                key=models.Case(
+                    models.When(live_lead, then=models.F("lead_researcher__slug")),
+                    default=models.Value(None),
+                    output_field=text,
+                ),
+                label=models.Value("", output_field=text),
+                sort=zero,
+                region=models.Value(None, output_field=text),
+                lead=models.Value(None, output_field=text),
+                lead_label=Concat(
+                    "lead_researcher__title",
+                    models.Value(" "),
+                    "lead_researcher__first_name",
+                    models.Value(" "),
+                    "lead_researcher__last_name",
+                    output_field=text,
+                ),
+                lead_sort=Concat(
+                    "lead_researcher__last_name",
+                    models.Value(" "),
+                    "lead_researcher__first_name",
+                    output_field=text,
+                ),
+            )
+            .values(*self._FACET_COLUMNS)
+            .annotate(
+                **{
+                    name: Count("pk")
+                    if name == "n_total"
+                    else Count("pk", filter=active)
+                    if name == "n_status_active"
+                    else zero
+                    for name in counts
+                },
+                awarded=models.Sum("award_amount"),
+            )
+        )
+
+    def theme_wide(self):
+        """The fixed theme's figures and lead researchers (after `facets()`):
+        {"projects", "active", "awarded", "researchers": [(slug, name)...]}."""
+        return self._theme_wide
 
     def _facet_totals(self, rows):
         """Add up the grouped rows of _facet_rows into one row per facet option."""
@@ -707,10 +775,22 @@ class ProjectFilter:
             row["n"] = row.get("n", 0) + n
 
         add("total", "all", 0)
+        wide = {"projects": 0, "active": 0, "awarded": None, "researchers": []}
+        self._theme_wide = wide if self.fixed_theme is not None else None
         fixed = [(Param.STATUS, value, f"n_status_{value}") for value in ProjectStatus.values]
         fixed += [(Param.AMOUNT, band.slug, f"n_amount_{band.slug}") for band in AMOUNT_BANDS]
         fixed.append((Param.TRIALS, "yes", "n_trials"))
         for row in rows:
+            if row["dim"] == self.THEME_WIDE:
+                wide["projects"] += row["n_total"]
+                wide["active"] += row["n_status_active"]
+                if row["awarded"] is not None:
+                    wide["awarded"] = (wide["awarded"] or 0) + row["awarded"]
+                if row["key"]:
+                    wide["researchers"].append(
+                        (row["lead_sort"].lower(), row["key"], row["lead_label"].strip())
+                    )
+                continue
             if row["dim"] == Param.THEME:
                 add(Param.THEME, row["key"], row["n_total"], row["label"], row["sort"])
                 continue
@@ -720,6 +800,7 @@ class ProjectFilter:
             add(Param.REGION, row["region"], row["n_region"])
             add(Param.INSTITUTION, row["key"], row["n_institution"], row["label"])
             add(Param.RESEARCHER, row["lead"], row["n_researcher"], row["lead_label"])
+        wide["researchers"] = [(slug, name) for _, slug, name in sorted(wide["researchers"])]
         # An option with no projects under the other filters has no row (the facets
         # list it only if it is selected).
         return [row for row in totals.values() if row["n"] or row["dim"] == "total"]

@@ -49,7 +49,7 @@ from portfolio.base.readability_panel import ReadabilityPanel
 from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
-from research.filters import SORTS, Param, ProjectFilter, status_q
+from research.filters import SORTS, Param, ProjectFilter
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -344,18 +344,19 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         context = self.listing_context(request, fixed_theme=theme)
         if context["filter"].is_filtered:
             context["noindex"] = True
+        # The theme's own figures and researchers come with the facet counts.
+        wide = context["filter"].theme_wide()
         return self.render(
             request,
             template="pages/theme_page.html",
             context_overrides={
                 **context,
                 "theme": theme,
-                "theme_figures": theme_figures(theme),
-                # pk__in a subquery rather than a join: no duplicate rows to DISTINCT away.
-                "theme_researchers": Researcher.objects.filter(
-                    live=True,
-                    pk__in=self.projects().filter(themes=theme).values("lead_researcher_id"),
-                ).order_by("last_name", "first_name")[:24],
+                "theme_figures": wide,
+                "theme_researchers": [
+                    {"name": name, "url": self.reverse_route("researcher", slug)}
+                    for slug, name in wide["researchers"][: self.THEME_RESEARCHERS]
+                ],
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation,
                 # and lets the story type say what "newest" means.
@@ -452,6 +453,16 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         )
 
     RESEARCHER_STORIES = 6
+    THEME_RESEARCHERS = 24
+
+    def reverse_route(self, name, slug):
+        return self.url + self.reverse_subpage(name, kwargs={"slug": slug})
+
+    def serve(self, request, *args, **kwargs):
+        # Templates link themes, researchers and institutions through this page:
+        # spare them looking it up again (see research_tags).
+        request._research_index = self
+        return super().serve(request, *args, **kwargs)
 
     @re_path(
         r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/projects/(?P<kind>rss|atom)/$",
@@ -542,7 +553,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def url_for(self, obj):
         """The public URL of a theme, researcher or institution."""
         name = {Theme: "theme", Researcher: "researcher", Institution: "institution"}[type(obj)]
-        return self.url + self.reverse_subpage(name, kwargs={"slug": obj.slug})
+        return self.reverse_route(name, obj.slug)
 
 
 YEAR_MIN_SHOWN = 2000
@@ -561,21 +572,6 @@ def researcher_stories(projects):
         .filter(pk__in=projects.values("related_stories"))
         .with_card_relations()
         .newest_first()
-    )
-
-
-def theme_figures(theme):
-    """Number of projects, active projects and total awarded for a theme, in one query."""
-    today = timezone.localdate()
-    return (
-        ResearchProjectPage.objects.live()
-        .public_in_sql()
-        .filter(themes=theme)
-        .aggregate(
-            projects=models.Count("pk"),
-            active=models.Count("pk", filter=status_q("active", today)),
-            awarded=models.Sum("award_amount"),
-        )
     )
 
 

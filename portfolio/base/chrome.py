@@ -76,6 +76,24 @@ def get_chrome(request):
     return chrome
 
 
+def cached_tree_value(key, build):
+    """`build()`, cached until the next change to the page tree or the settings.
+
+    For values read on every page that only change when pages are published,
+    unpublished, moved or deleted: a page's ancestors for its breadcrumbs, the
+    live index page of a section. `build` may return None (nothing to link to);
+    that is cached too."""
+    full_key = f"site-tree:{key}:{cache.get(VERSION_KEY, 0)}"
+    found = cache.get(full_key, _MISSING)
+    if found is _MISSING:
+        found = build()
+        cache.set(full_key, found, TIMEOUT)
+    return found
+
+
+_MISSING = object()
+
+
 def invalidate(**kwargs):
     try:
         cache.incr(VERSION_KEY)
@@ -83,6 +101,7 @@ def invalidate(**kwargs):
         cache.set(VERSION_KEY, 1, None)
 
 
+@receiver(post_save, sender=Site)
 @receiver(post_save, sender=SiteSettings)
 @receiver(post_save, sender=NavigationSettings)
 @receiver(post_delete, sender=Page)

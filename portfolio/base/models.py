@@ -29,7 +29,22 @@ def exclude_private(pages):
     return pages.exclude(models.Exists(restricted))
 
 
+def prefetch_card_renditions(pages):
+    """The renditions of every page's card image, in ONE query.
+
+    A card shows one of several images (a story's listing image, else its hero
+    image): prefetching each relation's renditions costs a query per relation,
+    and relying on the renditions cache costs a cache round trip per rendition.
+    The images the cards really show are known once the pages are loaded."""
+    images = [page.card_image for page in pages if isinstance(page, models.Model)]
+    images = [image for image in images if image is not None]
+    if images:
+        models.prefetch_related_objects(images, "renditions")
+
+
 class BasePageQuerySet(PageQuerySet):
+    _card_renditions = False
+
     def public_in_sql(self):
         return exclude_private(self)
 
@@ -37,10 +52,25 @@ class BasePageQuerySet(PageQuerySet):
         """What a listing card of this page type needs, in fixed queries whatever the count.
 
         Each page type names its own card relations, so a reverse relation
-        (a theme's stories, say) can ask for cards without knowing the type."""
-        return self.select_related(*self.model.card_select_related).prefetch_related(
+        (a theme's stories, say) can ask for cards without knowing the type.
+        The card images' renditions follow in one more query (see
+        `prefetch_card_renditions`)."""
+        queryset = self.select_related(*self.model.card_select_related).prefetch_related(
             *self.model.card_prefetch_related
         )
+        queryset._card_renditions = True
+        return queryset
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._card_renditions = self._card_renditions
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._card_renditions:
+            prefetch_card_renditions(self._result_cache)
 
     def newest_first(self):
         """Newest first, by what "new" means for this page type (a story's own date, say),
@@ -167,7 +197,12 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         Fetched once per page instance: both the visible trail and the
         structured data use it."""
         if not hasattr(self, "_breadcrumbs"):
-            self._breadcrumbs = list(self.get_ancestors().filter(depth__gt=1))
+            from .chrome import cached_tree_value  # chrome imports this module
+
+            self._breadcrumbs = cached_tree_value(
+                f"breadcrumbs:{self.pk}",
+                lambda: list(self.get_ancestors().filter(depth__gt=1)),
+            )
         return self._breadcrumbs
 
     def get_meta_description(self):

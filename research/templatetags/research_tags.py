@@ -1,17 +1,21 @@
 from django import template
 
+from portfolio.base.chrome import cached_tree_value
 from research.models import ResearchIndexPage
 
 register = template.Library()
 
 
 def _research_index(request):
-    """The live research index, looked up once per request (its routes host the snippet pages)."""
-    if request is None:
-        return ResearchIndexPage.objects.live().first()
-    if not hasattr(request, "_research_index"):
-        request._research_index = ResearchIndexPage.objects.live().first()
-    return request._research_index
+    """The live research index (its routes host the snippet pages), cached like the chrome."""
+    if request is not None and hasattr(request, "_research_index"):
+        return request._research_index
+    index = cached_tree_value(
+        "live:ResearchIndexPage", lambda: ResearchIndexPage.objects.live().first()
+    )
+    if request is not None:
+        request._research_index = index
+    return index
 
 
 @register.simple_tag(takes_context=True)

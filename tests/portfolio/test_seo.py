@@ -18,7 +18,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.utils.html import strip_tags
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from portfolio.base.seo import SHARE_RENDITION
 from research.models import Institution, Researcher
@@ -663,3 +663,15 @@ def test_og_image_size_matches_a_small_image(seo_site, client):
     rendition = rendition_for(meta(soup, "og:image"))
     assert meta(soup, "og:image:width") == str(rendition.width)
     assert meta(soup, "og:image:height") == str(rendition.height)
+
+
+def test_breadcrumbs_follow_a_renamed_ancestor_at_once(seo_site, client):
+    """Breadcrumbs are cached with the site chrome: publishing must refresh them."""
+    project_url = seo_site.project.url
+    assert '"name":"Research"' in client.get(project_url).content.decode()
+    research = Page.objects.get(pk=seo_site.research.pk).specific
+    research.title = "Our research"
+    research.save_revision().publish()
+    html = client.get(project_url).content.decode()
+    assert '"name":"Our research"' in html
+    assert '"name":"Research"' not in html

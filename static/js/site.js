@@ -74,7 +74,7 @@
     return form.getAttribute("action") + (qs ? "?" + qs : "");
   }
 
-  function swap(html) {
+  function swap(html, keepText) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.querySelector("[data-listing]");
     var current = document.querySelector("[data-listing]");
@@ -83,19 +83,34 @@
     var active = document.activeElement;
     var activeId = active && active.id;
     var selStart = active && active.selectionStart;
+    // ...and, in the search box, the words as typed: the server's copy drops a
+    // trailing space (so the next word would run on: "cellsbone") and is out of
+    // date if the reader typed on while it loaded. Back and Forward restore the
+    // server's copy, since they mean to go back to that search.
+    var typed = keepText && active && active.type === "search" ? active.value : null;
+    var hadFocus = current.contains(active);
     current.replaceWith(fresh);
     if (activeId) {
       var again = document.getElementById(activeId);
       if (again) {
+        if (typed !== null && again.type === "search") again.value = typed;
         again.focus();
         if (typeof selStart === "number" && again.setSelectionRange) {
           try { again.setSelectionRange(selStart, selStart); } catch (e) { /* not a text field */ }
         }
       }
     }
+    var summary = fresh.querySelector("[data-results-summary]");
+    // A link the reader followed (a page number, a chip) goes with the old results,
+    // and so can a control that has no counterpart: rather than drop focus on the
+    // page body, where the next Tab starts again from the top, put it at the start
+    // of the new results.
+    if (hadFocus && summary && (!document.activeElement || document.activeElement === document.body)) {
+      summary.setAttribute("tabindex", "-1");
+      summary.focus();
+    }
     var title = doc.querySelector("title");
     if (title) document.title = title.textContent;
-    var summary = fresh.querySelector("[data-results-summary]");
     var announcer = document.getElementById("listing-announcer");
     if (summary && announcer) announcer.textContent = summary.textContent;
     bind();
@@ -110,7 +125,7 @@
     fetch(url, { signal: controller.signal, headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        if (!swap(html)) { window.location.href = url; return; }
+        if (!swap(html, push)) { window.location.href = url; return; }
         if (push) window.history.pushState({ listing: true }, "", url);
       })
       .catch(function (error) {
@@ -128,6 +143,8 @@
     form.addEventListener("input", function (event) {
       if (event.target.type !== "search") return;
       clearTimeout(timer);
+      // Results for the words before this keystroke are out of date already.
+      if (controller) controller.abort();
       timer = setTimeout(function () { load(urlFor(form), true); }, 400);
     });
     form.addEventListener("submit", function (event) {

@@ -89,7 +89,16 @@
     // server's copy, since they mean to go back to that search.
     var typed = keepText && active && active.type === "search" ? active.value : null;
     var hadFocus = current.contains(active);
+    // A folded filter box stays as the reader left it (the server renders it open).
+    var fold = current.querySelector("[data-fold-narrow]");
+    var freshFold = fresh.querySelector("[data-fold-narrow]");
+    if (fold && freshFold) freshFold.open = fold.open;
     current.replaceWith(fresh);
+    // Parts of the page outside the listing that depend on the filters.
+    document.querySelectorAll("[data-listing-extra]").forEach(function (extra) {
+      var replacement = extra.id && doc.getElementById(extra.id);
+      if (replacement) extra.replaceWith(replacement);
+    });
     if (activeId) {
       var again = document.getElementById(activeId);
       if (again) {
@@ -166,12 +175,11 @@
   bind();
 })();
 
-// Story filters: on narrow screens the filter box starts folded, so readers
-// reach the stories first and open "Filter stories" when they want it.
+// Listing filters: on narrow screens the filter box starts folded, so readers
+// reach the projects or stories first and open the filters when they want them.
 // Without JavaScript (or on wide screens) it stays open.
 (function () {
   "use strict";
-  var fold = document.querySelector("[data-fold-narrow]");
-  if (!fold || !window.matchMedia) return;
-  if (window.matchMedia("(max-width: 59.99em)").matches) fold.open = false;
+  if (!window.matchMedia || !window.matchMedia("(max-width: 59.99em)").matches) return;
+  document.querySelectorAll("[data-fold-narrow]").forEach(function (fold) { fold.open = false; });
 })();

@@ -6,18 +6,22 @@ URL means the same set of projects everywhere. It is deliberately lenient:
 unknown values are dropped with a note for the reader, ranges are clamped or
 swapped, and nothing in a query string can raise.
 
-Facet counts are computed with every *other* filter applied, in a fixed
-number of queries: one grouped query per list facet and one aggregate query
-for the count-style facets, whatever the number of projects.
+Facet counts are computed with every *other* filter applied, in ONE
+statement whatever the number of projects, and cached per filter state until
+projects, themes, institutions, researchers or view restrictions change
+(`facets_changed`, connected in research/signals.py).
 """
 
 import datetime
+import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
@@ -208,14 +212,28 @@ def _sqlite_ranked_ids(results):
     return [-negative_pk for _, negative_pk in ranked]
 
 
+FACETS_VERSION_KEY = "research-facets-version"
+
+
+def facets_changed(**kwargs):
+    """Make every cached facet count stale (a signal receiver: takes any arguments)."""
+    try:
+        cache.incr(FACETS_VERSION_KEY)
+    except ValueError:
+        cache.set(FACETS_VERSION_KEY, 1, None)
+
+
 class ProjectFilter:
     """Parses a query string and answers every question the listing asks of it."""
 
-    def __init__(self, data, base_queryset, *, fixed_theme=None, today=None):
+    def __init__(self, data, base_queryset, *, fixed_theme=None, today=None, cache_scope=None):
         from research.models import UK_REGIONS, Institution, ProjectStatus, Researcher, Theme
 
         self.data = data
         self.base = base_queryset
+        # Facet counts are cached only for a caller that names its base set of
+        # projects (the research index page's id): the key must say which set.
+        self.cache_scope = cache_scope
         self.fixed_theme = fixed_theme
         self.today = today or timezone.localdate()
         self.notes = []
@@ -479,7 +497,7 @@ class ProjectFilter:
         applied. So the query count never depends on the data or the filters."""
         from research.models import UK_REGIONS, ProjectStatus
 
-        rows = self._facet_rows()
+        rows = self._cached_facet_rows()
         counts = {}
         labels = {}
         for row in rows:
@@ -573,6 +591,29 @@ class ProjectFilter:
         Param.AMOUNT,
         Param.TRIALS,
     )
+
+    def _cached_facet_rows(self):
+        """`_facet_rows()`, from the cache when the same filters were counted since the
+        data last changed. The statement is most of a listing request's database
+        time (about 60 ms at 10,000 projects on SQLite); readers paging through
+        results, changing the sort or coming back to a theme repeat it exactly."""
+        seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
+        if not seconds or self.cache_scope is None:
+            return self._facet_rows()
+        state = {
+            "scope": str(self.cache_scope),
+            "today": self.today.isoformat(),  # statuses change with the date
+            "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
+            "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
+        }
+        digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+        key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = (self._facet_rows(), self._theme_wide)
+            cache.set(key, found, seconds)
+        rows, self._theme_wide = found
+        return rows
 
     def _facet_rows(self):
         """Every facet's counts as rows of dim, key, label, sort and n, from ONE statement.

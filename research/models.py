@@ -293,7 +293,9 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
 
     def listing_context(self, request, fixed_theme=None):
         """The filtered, faceted listing shared by the index and every theme page."""
-        project_filter = ProjectFilter(request.GET, self.projects(), fixed_theme=fixed_theme)
+        project_filter = ProjectFilter(
+            request.GET, self.projects(), fixed_theme=fixed_theme, cache_scope=self.pk
+        )
         facets = project_filter.facets()
         page = project_filter.results_page(
             request, self.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
@@ -380,7 +382,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
 
     @path("api/projects/", name="api_projects")
     def api_route(self, request):
-        project_filter = ProjectFilter(request.GET, self.projects())
+        project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
         facets = project_filter.facets()
         return exports.api_response(project_filter, facets, self, request)
 

@@ -80,6 +80,9 @@ MIDDLEWARE = [
 
 # Seconds a CDN (and browsers) may cache a page for anonymous visitors; 0 = off.
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "0"))
+# How long the research listing keeps the facet counts of one filter state; any
+# change to the research content makes them stale at once (research/signals.py).
+FACET_CACHE_SECONDS = int(env("FACET_CACHE_SECONDS", "300"))
 # Serve uploads from Django itself: only for a local production-like stack
 # (docker compose) without S3 or a web server in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

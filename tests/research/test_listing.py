@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from research.filters import facets_changed
 from research.models import Institution, Researcher, ResearchProjectPage
 from tests.research.factories import (
     AchievementFactory,
@@ -983,8 +984,10 @@ def make_projects(count, themes, researchers):
 
 
 def queries_for(client, url):
-    """Queries for a warm request: the first one makes renditions and fills caches."""
+    """Queries for a request with warm renditions and chrome (the first request makes
+    them) but freshly counted facets: the most a reader's request can cost."""
     assert client.get(url).status_code == 200
+    facets_changed()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         assert response.status_code == 200
@@ -1100,3 +1103,46 @@ def test_other_pages_stay_within_the_query_ceiling(growing, client, name):
 def test_query_count_helper_sees_the_project_count(growing):
     growing(5)
     assert ResearchProjectPage.objects.live().count() == 5
+
+
+# --- Cached facet counts -----------------------------------------------------------------
+
+
+def test_facet_counts_are_reused_until_the_research_changes(catalogue, client, settings):
+    """A repeated filter state skips the facet statement, and every kind of change
+    to what the counts show makes them fresh again."""
+    settings.FACET_CACHE_SECONDS = 300
+    url = "/research/?status=active"
+    first = queries_for(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        html = get_html(client, url)
+    assert len(captured) == first - 1
+    assert Form(html).count("theme", "bone") == 2
+
+    # A new live project in the theme (saved as factories and editors' publishing do).
+    ResearchProjectPageFactory(
+        title="Newer bone project",
+        themes=[catalogue["bone"]],
+        start_date=timezone.localdate() - datetime.timedelta(days=5),
+        end_date=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    assert Form(get_html(client, url)).count("theme", "bone") == 3
+
+    # A renamed institution relabels its option.
+    leeds = Institution.objects.get(name="University of Leeds")
+    leeds.name = "Leeds University"
+    leeds.save()
+    assert "Leeds University" in get_html(client, url)
+
+    # Unpublishing takes a project out of the counts.
+    catalogue["projects"]["pain"].unpublish()
+    assert Form(get_html(client, url)).count("theme", "bone") == 2
+
+
+def test_facet_counts_cache_can_be_turned_off(catalogue, client, settings):
+    settings.FACET_CACHE_SECONDS = 0
+    url = "/research/?status=active"
+    first = queries_for(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        get_html(client, url)
+    assert len(captured) == first

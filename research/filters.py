@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, ExtractYear
+from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils import timezone
 
 MAX_VALUES_PER_PARAM = 20
@@ -145,6 +145,15 @@ def _year(raw):
     if raw.isdigit() and len(raw) == 4 and YEAR_MIN <= int(raw) <= YEAR_MAX:
         return int(raw)
     return None
+
+
+def _year_of(field):
+    """The year of a date column. ExtractYear is a Python function call per row on
+    SQLite (django_date_extract); a date is stored there as 'YYYY-MM-DD' text, so its
+    first four characters are the year, read natively."""
+    if connection.vendor == "sqlite":
+        return Cast(Substr(field, 1, 4), models.IntegerField())
+    return ExtractYear(field)
 
 
 def _pk_in(ids):
@@ -597,10 +606,21 @@ class ProjectFilter:
         data last changed. The statement is most of a listing request's database
         time (about 60 ms at 10,000 projects on SQLite); readers paging through
         results, changing the sort or coming back to a theme repeat it exactly."""
+
+        def build():
+            return self._facet_rows(), self._theme_wide
+
+        rows, self._theme_wide = self._cached("facets", build)
+        return rows
+
+    def _cached(self, kind, build):
+        """`build()`, cached per filter state until the research content changes
+        (see `facets_changed`), for callers that gave a `cache_scope`."""
         seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
         if not seconds or self.cache_scope is None:
-            return self._facet_rows()
+            return build()
         state = {
+            "kind": kind,
             "scope": str(self.cache_scope),
             "today": self.today.isoformat(),  # statuses change with the date
             "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
@@ -610,10 +630,9 @@ class ProjectFilter:
         key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
         found = cache.get(key)
         if found is None:
-            found = (self._facet_rows(), self._theme_wide)
+            found = build()
             cache.set(key, found, seconds)
-        rows, self._theme_wide = found
-        return rows
+        return found
 
     def _facet_rows(self):
         """Every facet's counts as rows of dim, key, label, sort and n, from ONE statement.
@@ -846,17 +865,6 @@ class ProjectFilter:
         # list it only if it is selected).
         return [row for row in totals.values() if row["n"] or row["dim"] == "total"]
 
-    def year_counts(self):
-        rows = (
-            self.queryset("year")
-            .exclude(award_date__isnull=True)
-            .annotate(year=ExtractYear("award_date"))
-            .values("year")
-            .annotate(n=Count("pk"))
-            .order_by("year")
-        )
-        return {r["year"]: r["n"] for r in rows}
-
     def _aggregations_for(self, dim):
         from research.models import ProjectStatus
 
@@ -919,6 +927,18 @@ class ProjectFilter:
     # Charts ---------------------------------------------------------------
 
     def funding_by_theme(self):
+        return self._cached("funding_by_theme", self._funding_by_theme)
+
+    def funding_by_year(self):
+        return self._cached("funding_by_year", self._funding_by_year)
+
+    def funding_by_region(self):
+        return self._cached("funding_by_region", self._funding_by_region)
+
+    def projects_by_status(self):
+        return self._cached("projects_by_status", self._projects_by_status)
+
+    def _funding_by_theme(self):
         from research.models import ResearchProjectPage
 
         through = ResearchProjectPage.themes.through
@@ -930,18 +950,18 @@ class ProjectFilter:
         )
         return [(r["theme__name"], r["total"] or Decimal(0), r["n"]) for r in rows]
 
-    def funding_by_year(self):
+    def _funding_by_year(self):
         rows = (
             self.queryset()
             .exclude(award_date__isnull=True)
-            .annotate(year=ExtractYear("award_date"))
+            .annotate(year=_year_of("award_date"))
             .values("year")
             .annotate(total=Sum("award_amount"), n=Count("pk"))
             .order_by("year")
         )
         return [(str(r["year"]), r["total"] or Decimal(0), r["n"]) for r in rows]
 
-    def funding_by_region(self):
+    def _funding_by_region(self):
         rows = (
             self.queryset()
             .exclude(institution__isnull=True)
@@ -958,7 +978,7 @@ class ProjectFilter:
             for r in rows
         ]
 
-    def projects_by_status(self):
+    def _projects_by_status(self):
         from research.models import ProjectStatus
 
         values = self.queryset().order_by().aggregate(**self._aggregations_for(Param.STATUS))

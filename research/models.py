@@ -388,7 +388,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
 
     @path("at-a-glance/", name="charts")
     def charts_route(self, request):
-        project_filter = ProjectFilter(request.GET, self.projects())
+        project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
         context = {
             "filter": project_filter,
             "charts": portfolio_charts(project_filter),

@@ -30,7 +30,7 @@ from portfolio.base.pagination import paginate
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
-from research.models import Theme
+from research.models import ResearchProjectPage, Theme
 from stories.feeds import StoryFeed
 from stories.filters import Param, StoryFilter
 
@@ -297,6 +297,26 @@ class StoryPage(BasePage):
 
     class Meta:
         verbose_name = "story"
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            self._relate_projects_named_in_body()
+        super().save(*args, **kwargs)
+
+    def _relate_projects_named_in_body(self):
+        """A project chosen in a "related projects" block of the body is related to the
+        story as if chosen in the Related research panel, so that it lists the story
+        too: editors should not have to choose the same project twice."""
+        named = {
+            project.pk
+            for block in self.body
+            if block.block_type == "related_projects"
+            for project in block.value["projects"]
+            if project is not None
+        }
+        missing = named - {project.pk for project in self.related_projects.all()}
+        if missing:
+            self.related_projects.add(*ResearchProjectPage.objects.filter(pk__in=missing))
 
     RELATED_COUNT = 3
 

@@ -57,6 +57,25 @@ def test_project_page_lists_the_stories_that_mention_it(site_tree, client):
         assert absent not in html
 
 
+def test_a_project_chosen_only_in_the_story_body_lists_the_story(site_tree, client):
+    project = ResearchProjectPageFactory(title="The bone scan study")
+    other = ResearchProjectPageFactory(title="Already related")
+    news = story("Scans in the body", 6, related_projects=[other])
+    news.body = [
+        (
+            "related_projects",
+            {"heading": "The research behind this", "projects": [project]},
+        )
+    ]
+    news.save_revision().publish()
+    assert set(news.related_projects.values_list("title", flat=True)) == {
+        "The bone scan study",
+        "Already related",
+    }
+    html = section(html_of(client, project.url), "Stories about this research")
+    assert "Scans in the body" in html
+
+
 # --- Theme page ------------------------------------------------------------------------
 
 

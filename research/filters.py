@@ -232,6 +232,19 @@ def facets_changed(**kwargs):
         cache.set(FACETS_VERSION_KEY, 1, None)
 
 
+def _ranked_ids(text):
+    """Ids of the live projects matching every word of `text`, best first."""
+    from research.models import ResearchProjectPage
+
+    results = ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
+    ranked = _sqlite_ranked_ids(results)
+    if ranked is None and hasattr(results, "get_queryset"):
+        # Wagtail's other database backends (PostgreSQL...): the ranked queryset's
+        # ids, without making a page object for every match.
+        ranked = list(results.get_queryset().values_list("pk", flat=True))
+    return ranked if ranked is not None else [page.pk for page in results]
+
+
 class ProjectFilter:
     """Parses a query string and answers every question the listing asks of it."""
 
@@ -388,7 +401,6 @@ class ProjectFilter:
 
         The search runs over all live projects (filter fields are backend-specific);
         the other filters then apply to these ids in the database."""
-        from research.models import ResearchProjectPage
 
         if self._search_pks is None:
             # Wagtail's SQLite backend puts each word in FTS5 double quotes without
@@ -396,13 +408,11 @@ class ProjectFilter:
             text = " ".join(self.query.replace('"', " ").split())
             self._search_pks = []
             if text:
-                results = ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
-                ranked = _sqlite_ranked_ids(results)
-                if ranked is None and hasattr(results, "get_queryset"):
-                    # Wagtail's other database backends (PostgreSQL...): the ranked
-                    # queryset's ids, without making a page object for every match.
-                    ranked = list(results.get_queryset().values_list("pk", flat=True))
-                self._search_pks = ranked if ranked is not None else [p.pk for p in results]
+                # The same words give the same ranking until the content changes: a
+                # reader refining a search by facets or pages repeats it exactly.
+                self._search_pks = self._cached(
+                    "search", lambda: _ranked_ids(text), state={"text": text}
+                )
         return self._search_pks
 
     def queryset(self, exclude=None):
@@ -613,19 +623,20 @@ class ProjectFilter:
         rows, self._theme_wide = self._cached("facets", build)
         return rows
 
-    def _cached(self, kind, build):
-        """`build()`, cached per filter state until the research content changes
-        (see `facets_changed`), for callers that gave a `cache_scope`."""
+    def _cached(self, kind, build, state=None):
+        """`build()`, cached per filter state (or the given `state`) until the research
+        content changes (see `facets_changed`), for callers that gave a `cache_scope`."""
         seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
         if not seconds or self.cache_scope is None:
             return build()
-        state = {
-            "kind": kind,
-            "scope": str(self.cache_scope),
-            "today": self.today.isoformat(),  # statuses change with the date
-            "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
-            "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
-        }
+        if state is None:
+            state = {
+                "scope": str(self.cache_scope),
+                "today": self.today.isoformat(),  # statuses change with the date
+                "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
+                "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
+            }
+        state = {"kind": kind, **state}
         digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
         key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
         found = cache.get(key)

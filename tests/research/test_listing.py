@@ -1146,3 +1146,17 @@ def test_facet_counts_cache_can_be_turned_off(catalogue, client, settings):
     with CaptureQueriesContext(connection) as captured:
         get_html(client, url)
     assert len(captured) == first
+
+
+def test_repeated_text_search_reuses_its_ranking_until_content_changes(
+    catalogue, client, settings
+):
+    settings.FACET_CACHE_SECONDS = 300
+    url = "/research/?q=bone"
+    first = queries_for(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        html = get_html(client, url)
+    assert len(captured) == first - 2  # neither the facet statement nor the search
+    assert set(titles(html)) == BONE
+    ResearchProjectPageFactory(title="Bone marrow niches")
+    assert set(titles(get_html(client, url))) == BONE | {"Bone marrow niches"}

@@ -1148,9 +1148,7 @@ def test_facet_counts_cache_can_be_turned_off(catalogue, client, settings):
     assert len(captured) == first
 
 
-def test_repeated_text_search_reuses_its_ranking_until_content_changes(
-    catalogue, client, settings
-):
+def test_repeated_text_search_reuses_its_ranking_until_content_changes(catalogue, client, settings):
     settings.FACET_CACHE_SECONDS = 300
     url = "/research/?q=bone"
     first = queries_for(client, url)

@@ -23,10 +23,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_postgres, setup_django  # noqa: E402  (this folder)
 
 TARGET_SECONDS = 60.0
 
@@ -42,38 +43,6 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
-
-
-def scratch_postgres(url):
-    """Create an empty database next to the one in `url`; return its URL and a drop function."""
-    import psycopg
-
-    name = f"portfolio_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    scratch = urlunsplit(parts._replace(path=f"/{name}"))
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return scratch, drop
-
-
-def setup_django(database_url, media_root):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_ROOT"] = str(media_root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings.dev")
-    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and slows everything down
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEMO_ADMIN_PASSWORD", "bench-only-not-a-real-password")
-    import django
-
-    django.setup()
 
 
 def timed(label, func):
@@ -111,7 +80,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="bench-generate-"))
     drop = None
     if args.database_url.startswith(("postgres://", "postgresql://")):
-        database_url, drop = scratch_postgres(args.database_url)
+        database_url, drop = scratch_postgres(args.database_url, "portfolio_bench")
         engine = "PostgreSQL"
     else:
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"

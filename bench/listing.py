@@ -39,10 +39,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_postgres, setup_django  # noqa: E402  (this folder)
 
 P50_TARGET_MS = 100.0
 P95_TARGET_MS = 200.0
@@ -77,42 +79,6 @@ def parse_args():
         "instead of reusing the cached counts of a repeated filter state",
     )
     return parser.parse_args()
-
-
-def scratch_postgres(url):
-    """Create an empty database on the server in `url`; return its URL and a drop function."""
-    import psycopg
-
-    name = f"bench_listing_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    scratch = urlunsplit(parts._replace(path=f"/{name}"))
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return scratch, drop
-
-
-def setup_django(database_url, media_root):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_ROOT"] = str(media_root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings.dev")
-    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and slows everything down
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEMO_ADMIN_PASSWORD", "bench-only-not-a-real-password")
-    import warnings
-
-    import django
-
-    # WhiteNoise notes that collectstatic hasn't run: irrelevant to server time.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
 
 
 def timed(label, func):
@@ -247,7 +213,7 @@ def main():
     if args.existing:
         database_url = args.database_url
     elif is_postgres:
-        database_url, drop = scratch_postgres(args.database_url)
+        database_url, drop = scratch_postgres(args.database_url, "bench_listing")
     else:
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     what = "an existing database" if args.existing else f"{args.count} projects"

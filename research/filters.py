@@ -156,6 +156,18 @@ def _year_of(field):
     return ExtractYear(field)
 
 
+def _lead_name(output_field):
+    """The lead researcher's name as the site shows it (Researcher.full_name), in SQL."""
+    return Concat(
+        "lead_researcher__title",
+        models.Value(" "),
+        "lead_researcher__first_name",
+        models.Value(" "),
+        "lead_researcher__last_name",
+        output_field=output_field,
+    )
+
+
 def _pk_in(ids):
     """Q(pk__in=ids) with the ids as ONE query parameter where the database allows.
 
@@ -718,14 +730,7 @@ class ProjectFilter:
                 sort=zero,
                 region=models.F("institution__region"),
                 lead=models.F("lead_researcher__slug"),
-                lead_label=Concat(
-                    "lead_researcher__title",
-                    models.Value(" "),
-                    "lead_researcher__first_name",
-                    models.Value(" "),
-                    "lead_researcher__last_name",
-                    output_field=text,
-                ),
+                lead_label=_lead_name(text),
                 lead_sort=nothing,
             )
             .values(*self._FACET_COLUMNS)
@@ -798,14 +803,7 @@ class ProjectFilter:
                 sort=zero,
                 region=models.Value(None, output_field=text),
                 lead=models.Value(None, output_field=text),
-                lead_label=Concat(
-                    "lead_researcher__title",
-                    models.Value(" "),
-                    "lead_researcher__first_name",
-                    models.Value(" "),
-                    "lead_researcher__last_name",
-                    output_field=text,
-                ),
+                lead_label=_lead_name(text),
                 lead_sort=Concat(
                     "lead_researcher__last_name",
                     models.Value(" "),

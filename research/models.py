@@ -41,7 +41,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
-from portfolio.base.chrome import get_chrome
+from portfolio.base.chrome import get_chrome, remember_live_page
 from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
@@ -463,7 +463,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def serve(self, request, *args, **kwargs):
         # Templates link themes, researchers and institutions through this page:
         # spare them looking it up again (see research_tags).
-        request._research_index = self
+        remember_live_page(request, self)
         return super().serve(request, *args, **kwargs)
 
     @re_path(

@@ -94,6 +94,27 @@ def cached_tree_value(key, build):
 _MISSING = object()
 
 
+def remember_live_page(request, page):
+    """Let `live_page_of_type` answer from `page` for the rest of this request."""
+    request._live_pages = {**getattr(request, "_live_pages", {}), type(page): page}
+
+
+def live_page_of_type(request, model):
+    """The first live page of `model` (a section's index page that templates link
+    through), cached like the chrome and remembered for the rest of the request."""
+    remembered = getattr(request, "_live_pages", None) if request is not None else None
+    if remembered is not None and model in remembered:
+        return remembered[model]
+    page = cached_tree_value(
+        f"live:{model._meta.label}", lambda: model.objects.live().order_by("path").first()
+    )
+    if request is not None:
+        if remembered is None:
+            remembered = request._live_pages = {}
+        remembered[model] = page
+    return page
+
+
 def invalidate(**kwargs):
     try:
         cache.incr(VERSION_KEY)

@@ -1,21 +1,14 @@
 from django import template
 
-from portfolio.base.chrome import cached_tree_value
+from portfolio.base.chrome import live_page_of_type
 from research.models import ResearchIndexPage
 
 register = template.Library()
 
 
 def _research_index(request):
-    """The live research index (its routes host the snippet pages), cached like the chrome."""
-    if request is not None and hasattr(request, "_research_index"):
-        return request._research_index
-    index = cached_tree_value(
-        "live:ResearchIndexPage", lambda: ResearchIndexPage.objects.live().first()
-    )
-    if request is not None:
-        request._research_index = index
-    return index
+    """The live research index (its routes host the snippet pages)."""
+    return live_page_of_type(request, ResearchIndexPage)
 
 
 @register.simple_tag(takes_context=True)

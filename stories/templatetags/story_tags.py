@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from portfolio.base.chrome import cached_tree_value
+from portfolio.base.chrome import live_page_of_type
 from stories.filters import Param
 from stories.models import StoryIndexPage
 
@@ -17,13 +17,8 @@ register = template.Library()
 
 
 def _story_index(request):
-    """The live story index: cached until the page tree changes, then once per request."""
-    if request is not None and hasattr(request, "_story_index"):
-        return request._story_index
-    index = cached_tree_value("live:StoryIndexPage", lambda: StoryIndexPage.objects.live().first())
-    if request is not None:
-        request._story_index = index
-    return index
+    """The live story index."""
+    return live_page_of_type(request, StoryIndexPage)
 
 
 @register.simple_tag(takes_context=True)

@@ -286,7 +286,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def projects(self):
         return (
             ResearchProjectPage.objects.live()
-            .public_in_sql()
+            .public()
             .descendant_of(self)
             .order_by("-award_date", "-pk")
         )
@@ -362,10 +362,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "achievements": theme.achievements.filter(live=True)[:6],
                 # Stories point at themes; this side only reads the reverse relation,
                 # and lets the story type say what "newest" means.
-                "stories": theme.stories.live()
-                .public_in_sql()
-                .with_card_relations()
-                .newest_first()[:3],
+                "stories": theme.stories.live().public().with_card_relations().newest_first()[:3],
                 "theme_feeds": [self.theme_projects_feed_links(theme)],
                 "appeal_theme": theme if theme.has_appeal else None,
                 **self.route_meta(theme.name, theme.short_description, theme.listing_image),
@@ -570,7 +567,7 @@ def researcher_stories(projects):
     story_model = ResearchProjectPage._meta.get_field("related_stories").related_model
     return (
         story_model.objects.live()
-        .public_in_sql()
+        .public()
         .filter(pk__in=projects.values("related_stories"))
         .with_card_relations()
         .newest_first()

@@ -109,7 +109,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     def stories(self):
         """What readers may see: live, public stories under this index."""
-        return StoryPage.objects.live().public_in_sql().descendant_of(self)
+        return StoryPage.objects.live().public().descendant_of(self)
 
     def featured_first(self, stories):
         """`stories` with the featured story first, then newest first.
@@ -339,7 +339,7 @@ class StoryPage(BasePage):
         shares = Q(
             pk__in=through.objects.filter(theme_id__in=theme_ids).values("storypage_id")
         ) | Q(pk__in=StoryTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
-        stories = StoryPage.objects.live().public_in_sql().filter(shares)
+        stories = StoryPage.objects.live().public().filter(shares)
         if self.pk:
             stories = stories.exclude(pk=self.pk)
         return list(stories.with_card_relations().newest_first()[:limit])

@@ -168,6 +168,22 @@ def _lead_name(output_field):
     )
 
 
+def cached_until_research_changes(state, build):
+    """`build()`, cached per `state` (a JSON-serialisable dict naming what was
+    computed, and from what) for FACET_CACHE_SECONDS or until the research content
+    next changes (see `facets_changed`), whichever comes first."""
+    seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
+    if not seconds:
+        return build()
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+    key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, seconds)
+    return found
+
+
 def _in_themes(**lookup):
     """Projects in the themes `lookup` selects, as a correlated EXISTS: with it,
     SQLite walks the newest-first index and stops after one page of results,
@@ -633,8 +649,7 @@ class ProjectFilter:
     def _cached(self, kind, build, state=None):
         """`build()`, cached per filter state (or the given `state`) until the research
         content changes (see `facets_changed`), for callers that gave a `cache_scope`."""
-        seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
-        if not seconds or self.cache_scope is None:
+        if self.cache_scope is None:
             return build()
         if state is None:
             state = {
@@ -643,14 +658,7 @@ class ProjectFilter:
                 "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
                 "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
             }
-        state = {"kind": kind, **state}
-        digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-        key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
-        found = cache.get(key)
-        if found is None:
-            found = build()
-            cache.set(key, found, seconds)
-        return found
+        return cached_until_research_changes({"kind": kind, **state}, build)
 
     def _facet_rows(self):
         """Every facet's counts as rows of dim, key, label, sort and n, from ONE statement.

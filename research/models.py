@@ -49,7 +49,7 @@ from portfolio.base.readability_panel import ReadabilityPanel
 from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
-from research.filters import SORTS, Param, ProjectFilter
+from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -416,10 +416,15 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         their_projects = self.projects().filter(
             models.Q(lead_researcher=researcher) | models.Q(pk__in=co_investigated)
         )
-        figures = their_projects.order_by().aggregate(
-            count=models.Count("pk"),
-            led=models.Count("pk", filter=models.Q(lead_researcher=researcher)),
-            awarded=models.Sum("award_amount", filter=models.Q(lead_researcher=researcher)),
+        # Reused until the research changes, like the listing's facet counts: on
+        # PostgreSQL the sum over a busy researcher's projects is a scan of the pages.
+        figures = cached_until_research_changes(
+            {"kind": "researcher-figures", "index": self.pk, "researcher": researcher.pk},
+            lambda: their_projects.order_by().aggregate(
+                count=models.Count("pk"),
+                led=models.Count("pk", filter=models.Q(lead_researcher=researcher)),
+                awarded=models.Sum("award_amount", filter=models.Q(lead_researcher=researcher)),
+            ),
         )
         return self.render(
             request,
@@ -503,8 +508,11 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     def institution_route(self, request, slug):
         institution = get_object_or_404(Institution, slug=slug)
         projects = self.projects().filter(institution=institution)
-        funding = projects.order_by().aggregate(
-            total=models.Sum("award_amount"), count=models.Count("pk")
+        funding = cached_until_research_changes(
+            {"kind": "institution-funding", "index": self.pk, "institution": institution.pk},
+            lambda: projects.order_by().aggregate(
+                total=models.Sum("award_amount"), count=models.Count("pk")
+            ),
         )
         return self.render(
             request,

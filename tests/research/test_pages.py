@@ -5,6 +5,7 @@ template, a broken route or a context key the template relies on shows up here.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -155,6 +156,34 @@ def test_researcher_route_paginates_and_counts_led_and_co_investigated(site_tree
     last = get_ok(client, "/research/researchers/asha-patel/?page=999")
     assert f"Showing {per_page + 1}–{total} of {total} projects" in last
     assert get_ok(client, "/research/researchers/asha-patel/?page=abc") == first
+
+
+def test_researcher_and_institution_figures_follow_every_change(site_tree, client, settings):
+    """The figures are cached like the facet counts; each change shows at once."""
+    settings.FACET_CACHE_SECONDS = 300
+    leeds = InstitutionFactory(name="University of Leeds")
+    asha = ResearcherFactory(first_name="Asha", last_name="Patel")
+    ResearchProjectPageFactory(lead_researcher=asha, institution=leeds, award_amount=1000)
+    researcher_url = "/research/researchers/asha-patel/"
+    institution_url = "/research/institutions/university-of-leeds/"
+
+    def figures():
+        researcher, institution = get_ok(client, researcher_url), get_ok(client, institution_url)
+        return (
+            int(re.search(r"<dt>Projects</dt><dd>(\d+)</dd>", researcher).group(1)),
+            int(re.search(r"<dt>Projects funded</dt><dd>(\d+)</dd>", institution).group(1)),
+            re.search(r"<dt>Total awarded</dt><dd>£([\d,]+)</dd>", institution).group(1),
+        )
+
+    assert figures() == (1, 1, "1,000")
+    assert figures() == (1, 1, "1,000")  # now from the cache
+    helped = ResearchProjectPageFactory(institution=leeds, award_amount=500)
+    assert figures() == (1, 2, "1,500")
+    helped.co_investigators.add(asha)
+    helped.save_revision().publish()  # as an editor publishes the change
+    assert figures()[0] == 2
+    helped.unpublish()
+    assert figures() == (1, 1, "1,000")
 
 
 def test_institution_route_shows_its_researchers_and_projects(site_tree, client):

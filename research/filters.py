@@ -168,6 +168,12 @@ def _lead_name(output_field):
     )
 
 
+def research_cache_key(state):
+    """A cache key for what `state` names, valid until the research content changes."""
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+    return f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
+
+
 def cached_until_research_changes(state, build):
     """`build()`, cached per `state` (a JSON-serialisable dict naming what was
     computed, and from what) for FACET_CACHE_SECONDS or until the research content
@@ -175,8 +181,7 @@ def cached_until_research_changes(state, build):
     seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
     if not seconds:
         return build()
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-    key = f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
+    key = research_cache_key(state)
     found = cache.get(key)
     if found is None:
         found = build()
@@ -651,14 +656,28 @@ class ProjectFilter:
         content changes (see `facets_changed`), for callers that gave a `cache_scope`."""
         if self.cache_scope is None:
             return build()
-        if state is None:
-            state = {
-                "scope": str(self.cache_scope),
-                "today": self.today.isoformat(),  # statuses change with the date
-                "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
-                "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
-            }
-        return cached_until_research_changes({"kind": kind, **state}, build)
+        return cached_until_research_changes({"kind": kind, **(state or self._state())}, build)
+
+    def _state(self):
+        return {
+            "scope": str(self.cache_scope),
+            "today": self.today.isoformat(),  # statuses change with the date
+            "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
+            "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
+        }
+
+    @property
+    def form_cache_key(self):
+        """A key for the rendered filter form, which shows nothing but this state and its
+        facet counts: rendering its hundred-odd options costs more than the rest of the
+        page's template. Empty (nothing is cached) without a `cache_scope`."""
+        if self.cache_scope is None or not getattr(settings, "FACET_CACHE_SECONDS", 0):
+            return ""
+        return research_cache_key({"kind": "filter-form", "sort": self.sort, **self._state()})
+
+    @property
+    def form_cache_seconds(self):
+        return getattr(settings, "FACET_CACHE_SECONDS", 0) if self.form_cache_key else 0
 
     def _facet_rows(self):
         """Every facet's counts as rows of dim, key, label, sort and n, from ONE statement.

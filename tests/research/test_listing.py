@@ -1126,6 +1126,21 @@ def test_facet_counts_are_reused_until_the_research_changes(catalogue, client, s
     assert Form(get_html(client, url)).count("theme", "bone") == 2
 
 
+def test_cached_filter_form_shows_each_request_its_own_state(catalogue, client, settings):
+    """The rendered form is cached per filter state: sort, text and page address
+    are part of that state, so no reader sees another reader's choices."""
+    settings.FACET_CACHE_SECONDS = 300
+    for sort in ("az", "largest", "az"):
+        assert Form(get_html(client, "/research/", {"sort": sort})).selected_sort() == sort
+    for text in ("bone", "brain"):
+        html = get_html(client, "/research/", {"q": text})
+        assert f'name="q" value="{text}"' in html
+    index = Form(get_html(client, "/research/", {"status": "active"}))
+    theme_html = get_html(client, "/research/themes/bone/", {"status": "active"})
+    assert 'action="/research/themes/bone/"' in theme_html
+    assert Form(theme_html).checkboxes("theme") != index.checkboxes("theme")
+
+
 def test_facet_counts_cache_can_be_turned_off(catalogue, client, settings):
     settings.FACET_CACHE_SECONDS = 0
     url = "/research/?status=active"

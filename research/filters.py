@@ -503,7 +503,12 @@ class ProjectFilter:
             ids = self.results().values_list("pk", flat=True)
             page = paginate(request, ids, per_page, count=getattr(self, "total", None))
         else:
-            allowed = set(self.queryset().values_list("pk", flat=True))
+            # The other filters' matches, unordered and without the text condition,
+            # which the ranked ids already are: with it, PostgreSQL probes the table
+            # once per matching id (40 ms for a word in half the projects).
+            allowed = set(
+                self.queryset(exclude=Param.QUERY).order_by().values_list("pk", flat=True)
+            )
             ordered = [pk for pk in self.search_pks() if pk in allowed]
             page = paginate(request, ordered, per_page)
         qs = decorate(self.base) if decorate else self.base

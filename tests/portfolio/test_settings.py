@@ -104,3 +104,21 @@ def test_unknown_search_backend_is_refused():
 )
 def test_redis_url_switches_the_cache(env, backend):
     assert setting("settings.CACHES['default']['BACKEND']", **env) == backend
+
+
+@pytest.mark.parametrize(
+    "url, jit, expected",
+    [
+        ("postgres://u@db:5432/portfolio", None, "-c jit=off"),
+        ("postgres://u@db:5432/portfolio", "1", "-c jit=on"),
+        # Options already in the URL are kept.
+        (
+            "postgres://u@db:5432/portfolio?options=-c%20work_mem%3D8MB",
+            None,
+            "-c work_mem=8MB -c jit=off",
+        ),
+    ],
+)
+def test_postgresql_connections_turn_jit_off_unless_asked(url, jit, expected):
+    env = {"DATABASE_URL": url, **({"POSTGRES_JIT": jit} if jit else {})}
+    assert setting("settings.DATABASES['default']['OPTIONS']['options']", **env) == expected

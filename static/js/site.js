@@ -64,6 +64,8 @@
   if (!listing || !window.fetch || !window.history || !window.DOMParser) return;
   var timer = null;
   var controller = null;
+  // The address whose results are on the page, without its #fragment.
+  var shown = window.location.pathname + window.location.search;
 
   function urlFor(form) {
     var params = new URLSearchParams();
@@ -136,6 +138,7 @@
       .then(function (html) {
         if (!swap(html, push)) { window.location.href = url; return; }
         if (push) window.history.pushState({ listing: true }, "", url);
+        shown = window.location.pathname + window.location.search;
       })
       .catch(function (error) {
         if (error.name !== "AbortError") window.location.href = url;
@@ -171,7 +174,13 @@
     });
   }
 
-  window.addEventListener("popstate", function () { load(window.location.href, false); });
+  window.addEventListener("popstate", function () {
+    // Following a #fragment link (the skip link) fires popstate too, yet the results
+    // shown are still the right ones: reloading them would pull the focused link
+    // out from under a keyboard user.
+    if (window.location.pathname + window.location.search === shown) return;
+    load(window.location.href, false);
+  });
   bind();
 })();
 

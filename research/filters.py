@@ -28,6 +28,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils import timezone
 
+from portfolio.base.versions import bump_version
+
 MAX_VALUES_PER_PARAM = 20
 MAX_VALUE_LENGTH = 100
 MAX_QUERY_LENGTH = 200
@@ -272,10 +274,7 @@ FACETS_VERSION_KEY = "research-facets-version"
 
 def facets_changed(**kwargs):
     """Make every cached facet count stale (a signal receiver: takes any arguments)."""
-    try:
-        cache.incr(FACETS_VERSION_KEY)
-    except ValueError:
-        cache.set(FACETS_VERSION_KEY, 1, None)
+    bump_version(FACETS_VERSION_KEY)
 
 
 def _ranked_ids(text):

@@ -15,6 +15,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import NavigationSettings, SiteSettings
 from .seo import share_image
+from .versions import bump_version
 
 VERSION_KEY = "site-chrome-version"
 TIMEOUT = 60 * 60
@@ -116,10 +117,7 @@ def live_page_of_type(request, model):
 
 
 def invalidate(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    bump_version(VERSION_KEY)
 
 
 @receiver(post_save, sender=Site)

@@ -14,6 +14,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
+from .versions import bump_version
+
 VERSION_KEY = "private-sections-version"
 TIMEOUT = 60 * 60
 
@@ -60,10 +62,7 @@ def is_in_private_section(page):
 
 
 def private_sections_changed(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    bump_version(VERSION_KEY)
 
 
 @receiver(post_save, sender=PageViewRestriction)

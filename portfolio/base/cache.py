@@ -49,6 +49,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
@@ -288,6 +289,27 @@ INVALIDATED_BY = (
 
 for _signal, _receiver in INVALIDATED_BY:
     _signal.connect(_receiver, dispatch_uid=f"content-version-{_receiver.__name__}-{id(_signal)}")
+
+
+# --- The CDN ---------------------------------------------------------------------------------
+
+
+def purge_listing_pages(sender, instance, **kwargs):
+    """Purge from the CDN the pages that list a page just published or unpublished.
+
+    Wagtail's frontend cache (WAGTAILFRONTENDCACHE) purges the page itself; its
+    ancestors (the home page, the section's index) show it as a card, so they go
+    too. Other pages that mention it (a theme page, say) refresh when their
+    ``PUBLIC_CACHE_SECONDS`` run out. Sent after the commit, like Wagtail's own."""
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    batch = PurgeBatch()
+    batch.add_pages(instance.get_ancestors().filter(depth__gt=1))
+    batch.purge()
+
+
+page_published.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-published")
+page_unpublished.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-unpublished")
 
 
 # --- Whole responses for anonymous visitors ------------------------------------------------

@@ -205,6 +205,10 @@ if REDIS_URL:
                 "socket_timeout": CACHE_TIMEOUT_SECONDS,
                 "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                 "retry_seconds": CACHE_RETRY_SECONDS,
+                # One attempt per call: the backend's outage window, not redis-py's
+                # retries, decides when to try again.
+                "retry_on_timeout": False,
+                "retry": None,
             },
         }
     }

@@ -353,7 +353,6 @@ def _may_store(request, response):
     control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
@@ -383,6 +382,28 @@ def public_cache_control(response):
     )
 
 
+def _store(key, version, content, headers):
+    stored = {"content": content, "headers": headers}
+    cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
+
+
+def _store_when_streamed(chunks, key, version, headers):
+    """Pass a streamed response's chunks on, and store the whole body once the last
+    has gone out (unless it grew past ``PAGE_CACHE_MAX_BYTES``): exports are streamed
+    to the first reader of a filter state and served whole to the next ones."""
+    kept, size = [], 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if size <= settings.PAGE_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        _store(key, version, b"".join(kept), headers)
+
+
 class PageCacheMiddleware:
     """Whole responses for anonymous visitors, from the shared cache.
 
@@ -394,7 +415,8 @@ class PageCacheMiddleware:
 
     Used: GET/HEAD without a session cookie or an Authorization header, outside
     ``PAGE_CACHE_EXCLUDED_PATHS`` (the admin, previews, /donate/, documents).
-    Stored: 200 responses that are not streamed, set no cookie, used no CSRF
+    Stored: 200 responses (streamed ones, the exports, once the last chunk is
+    out and up to ``PAGE_CACHE_MAX_BYTES``) that set no cookie, used no CSRF
     token (so no form's token is ever shared), are not marked private or
     no-store, and came from no signed-in user or preview. Responses to anonymous
     visitors also get ``public_cache_control``'s headers for the CDN.
@@ -417,13 +439,13 @@ class PageCacheMiddleware:
         if _may_store(request, response):
             public_cache_control(response)
             if version is not None:
-                stored = {
-                    "content": response.content,
-                    "headers": [
-                        (h, response[h]) for h in _STORED_HEADERS if response.has_header(h)
-                    ],
-                }
-                cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
+                headers = [(h, response[h]) for h in _STORED_HEADERS if response.has_header(h)]
+                if response.streaming:
+                    response.streaming_content = _store_when_streamed(
+                        response.streaming_content, key, version, headers
+                    )
+                else:
+                    _store(key, version, response.content, headers)
             response["X-Cache"] = "miss"
         return response
 

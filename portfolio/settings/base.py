@@ -219,6 +219,9 @@ else:
 CACHE_SECONDS = int(env("CACHE_SECONDS", "3600"))
 # Whole anonymous responses kept in the shared cache, at most this long; 0 = off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+# Largest response body the page cache keeps (bytes): a full CSV export of 10,000
+# projects is about 8 MB.
+PAGE_CACHE_MAX_BYTES = int(env("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/donate/", "/documents/", "/media/")
 # The apps whose models are public content: saving or deleting any of their rows makes
 # the cache stale (unless the model says `changes_public_content = False`).

@@ -198,6 +198,30 @@ def test_pages_are_served_whole_and_tracking_parameters_share_an_entry(
     assert client.get("/missing/").get("X-Cache") is None
 
 
+def test_streamed_exports_are_stored_once_sent_and_served_whole(site_tree, client, page_cache):
+    ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    url = "/research/export/csv/?sort=az"
+    first = [client.get(url) for _ in range(2)][-1]
+    assert first.streaming and first["X-Cache"] == "miss"
+    body = b"".join(first.streaming_content)
+    second = client.get(url)
+    assert (second["X-Cache"], second.content) == ("hit", body)
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    ResearchProjectPageFactory(parent=site_tree.research, title="Brain cells")
+    assert b"Brain cells" in b"".join(client.get(url).streaming_content)
+
+
+def test_a_streamed_body_past_the_limit_is_not_stored(site_tree, client, page_cache, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 100
+    ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    url = "/research/export/csv/"
+    for _ in range(3):
+        response = client.get(url)
+        b"".join(response.streaming_content)
+    assert response["X-Cache"] == "miss"
+
+
 def test_publish_unpublish_snippet_and_settings_edits_show_on_the_next_request(
     site_tree, client, page_cache
 ):

@@ -258,9 +258,11 @@ def changes_public_content(model):
     )
 
 
-def _saved(sender, update_fields=None, raw=False, **kwargs):
+def _saved(sender, created=False, update_fields=None, raw=False, **kwargs):
     if raw or not changes_public_content(sender):
         return
+    if created and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return  # made with its defaults on first read (`for_site`): what was shown already
     if update_fields and set(update_fields) <= _BOOKKEEPING_FIELDS:
         return
     content_changed()

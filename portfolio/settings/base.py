@@ -222,6 +222,9 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 # Largest response body the page cache keeps (bytes): a full CSV export of 10,000
 # projects is about 8 MB.
 PAGE_CACHE_MAX_BYTES = int(env("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+# Pages each process also keeps in its own memory, used only while their content
+# version is current (read from Redis on every request).
+PAGE_CACHE_LOCAL_ENTRIES = int(env("PAGE_CACHE_LOCAL_ENTRIES", "256"))
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/donate/", "/documents/", "/media/")
 # The apps whose models are public content: saving or deleting any of their rows makes
 # the cache stale (unless the model says `changes_public_content = False`).

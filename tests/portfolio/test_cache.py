@@ -224,6 +224,20 @@ def test_a_streamed_body_past_the_limit_is_not_stored(site_tree, client, page_ca
     assert response["X-Cache"] == "miss"
 
 
+def test_a_process_never_serves_its_own_copy_once_another_process_changed_content(
+    site_tree, client, page_cache
+):
+    project = ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    warm(client, project.url)
+    # Another process publishes: the new title is in the database and the shared
+    # version moves on; this process's copy of the page is still in its memory.
+    type(project).objects.filter(pk=project.pk).update(title="Brain cells")
+    site_cache.cache.set(site_cache.VERSION_KEY, "set-by-another-process", None)
+    response = client.get(project.url)
+    assert response["X-Cache"] == "miss"
+    assert "Brain cells" in response.content.decode()
+
+
 def test_publish_unpublish_snippet_and_settings_edits_show_on_the_next_request(
     site_tree, client, page_cache
 ):

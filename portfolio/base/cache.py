@@ -35,9 +35,11 @@ for ``CACHE_RETRY_SECONDS`` so a hung server costs at most one timeout per
 process per interval. Callers see a miss and compute from the database.
 """
 
+import contextvars
 import hashlib
 import json
 import logging
+import pickle
 import threading
 import time
 import uuid
@@ -62,6 +64,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
+_UNSET = object()
 
 
 # --- The backend -------------------------------------------------------------------------
@@ -188,9 +191,59 @@ def _read(key=None):
     return version, (found.get(key) if key is not None else None)
 
 
+# The content version read at the start of the current request (PageCacheMiddleware):
+# one read per request, so cached values cost no further round trip for it.
+_request_version = contextvars.ContextVar("content_version", default=_UNSET)
+
+
 def content_version():
-    """The current content version (an opaque string), or None if the cache is down."""
-    return _read()[0]
+    """The current content version (an opaque string), or None if the cache is down.
+
+    Within a request, the version read when it began: a change committed while it
+    runs is seen by the next request, and values the request computes are stored
+    under the version it began with, so they are already stale for the next one."""
+    version = _request_version.get()
+    return _read()[0] if version is _UNSET else version
+
+
+class _Recent:
+    """This process's copies of the values it read last, each with its content version.
+
+    A copy is used only while its version is the current one, which each request
+    reads from the shared cache: so it is never staler than the shared entry, and
+    using it costs no round trip (for a page: a few bytes instead of the page).
+    Bounded: the setting `size_setting` names how many entries, of at most 1 MB
+    each, least recently used out first. Values are kept pickled, so no request
+    can change the copy another request reads."""
+
+    MAX_BYTES = 1024 * 1024
+
+    def __init__(self, size_setting):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+        self._size_setting = size_setting
+
+    def get(self, key, version):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return _UNSET
+            self._entries.move_to_end(key)
+        return pickle.loads(entry[1])  # noqa: S301 - bytes this process pickled itself
+
+    def put(self, key, version, value):
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) > self.MAX_BYTES:
+            return
+        with self._lock:
+            self._entries[key] = (version, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > getattr(settings, self._size_setting):
+                self._entries.popitem(last=False)
+
+
+_recent_values = _Recent("CACHE_LOCAL_ENTRIES")
+_recent_pages = _Recent("PAGE_CACHE_LOCAL_ENTRIES")
 
 
 def cache_key(kind, parts):
@@ -199,6 +252,26 @@ def cache_key(kind, parts):
         json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()
     return f"{kind}:{digest}"
+
+
+def _lookup(key, recent):
+    """(current version, the value stored under `key` or _UNSET): from this process's
+    copy when it is current, else from the shared cache (one round trip)."""
+    version = content_version()
+    if version is None:
+        return None, _UNSET
+    value = recent.get(key, version)
+    if value is _UNSET:
+        entry = cache.get(key)
+        if entry is not None and entry[0] == version:
+            value = entry[1]
+            recent.put(key, version, value)
+    return version, value
+
+
+def _keep(key, version, value, seconds, recent):
+    cache.set(key, (version, value), seconds)
+    recent.put(key, version, value)
 
 
 def cached(kind, parts, build, timeout=None):
@@ -212,12 +285,11 @@ def cached(kind, parts, build, timeout=None):
     if not seconds:
         return build()
     key = cache_key(kind, parts)
-    version, entry = _read(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    value = build()
-    if version is not None:
-        cache.set(key, (version, value), seconds)
+    version, value = _lookup(key, _recent_values)
+    if value is _UNSET:
+        value = build()
+        if version is not None:
+            _keep(key, version, value, seconds, _recent_values)
     return value
 
 
@@ -404,60 +476,9 @@ def public_cache_control(response):
     )
 
 
-class _RecentPages:
-    """This process's copies of the pages it served last, each with its content version.
-
-    A copy is used only while its version is the current one, which every request
-    reads from the shared cache: so it is never staler than the shared entry, and a
-    hit moves a few bytes (the version) from Redis instead of the whole page.
-    Bounded: ``PAGE_CACHE_LOCAL_ENTRIES`` pages of at most 1 MB, least recent out."""
-
-    MAX_BYTES = 1024 * 1024
-
-    def __init__(self):
-        self._pages = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, version):
-        with self._lock:
-            entry = self._pages.get(key)
-            if entry is None or entry[0] != version:
-                return None
-            self._pages.move_to_end(key)
-            return entry[1]
-
-    def put(self, key, version, stored):
-        if len(stored["content"]) > self.MAX_BYTES:
-            return
-        with self._lock:
-            self._pages[key] = (version, stored)
-            self._pages.move_to_end(key)
-            while len(self._pages) > settings.PAGE_CACHE_LOCAL_ENTRIES:
-                self._pages.popitem(last=False)
-
-
-_recent_pages = _RecentPages()
-
-
 def _store(key, version, content, headers):
     stored = {"content": content, "headers": headers}
-    cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
-    _recent_pages.put(key, version, stored)
-
-
-def _cached_page(key):
-    """(current version, the stored page or None): from this process's recent pages
-    when its copy is current (one small round trip), else from the shared cache."""
-    version = content_version()
-    if version is None:
-        return None, None
-    stored = _recent_pages.get(key, version)
-    if stored is None:
-        entry = cache.get(key)
-        if entry is not None and entry[0] == version:
-            stored = entry[1]
-            _recent_pages.put(key, version, stored)
-    return version, stored
+    _keep(key, version, stored, settings.PAGE_CACHE_SECONDS, _recent_pages)
 
 
 def _store_when_streamed(chunks, key, version, headers):
@@ -482,7 +503,7 @@ class PageCacheMiddleware:
 
     Placed before the session and authentication middleware: a hit costs one
     small cache round trip (the content version; the page itself comes from this
-    process's recent pages when current, see ``_RecentPages``) and no database
+    process's own copy when current, see ``_Recent``) and no database
     query, so cached pages are still served while the database is down. Keyed
     by the normalised URL (``normalised_url``); stale as soon as the content
     version changes; kept at most ``PAGE_CACHE_SECONDS``.
@@ -500,14 +521,21 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_version.set(_read()[0])
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(token)
+
+    def _respond(self, request):
         if not _may_use_cache(request):
             response = self.get_response(request)
             if self._public(request, response):
                 public_cache_control(response)
             return response
         key = cache_key("page", normalised_url(request))
-        version, stored = _cached_page(key)
-        if stored is not None:
+        version, stored = _lookup(key, _recent_pages)
+        if stored is not _UNSET:
             return self._rebuild(request, stored)
         response = self.get_response(request)
         if _may_store(request, response):

@@ -217,6 +217,9 @@ else:
 # Longest life of a value derived from content (facet counts, charts, chrome...); any
 # change to public content makes them all stale at once, whatever this says. 0 = off.
 CACHE_SECONDS = int(env("CACHE_SECONDS", "3600"))
+# Derived values each process also keeps in its own memory, used only while their
+# content version is current (read from Redis once per request).
+CACHE_LOCAL_ENTRIES = int(env("CACHE_LOCAL_ENTRIES", "1024"))
 # Whole anonymous responses kept in the shared cache, at most this long; 0 = off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 # Largest response body the page cache keeps (bytes): a full CSV export of 10,000

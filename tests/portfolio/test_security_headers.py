@@ -108,7 +108,14 @@ def test_public_page_types_have_the_strict_policy(seo_site, client, page_type): 
 
 
 @pytest.mark.parametrize(
-    "path", ["/sitemap.xml", "/robots.txt", "/donate/", "/research/feed/", "/stories/feed/"]
+    "path",
+    [
+        "/sitemap.xml",
+        "/robots.txt",
+        "/donate/",
+        "/stories/feed/rss/",
+        "/research/themes/bone/projects/atom/",
+    ],
 )
 def test_other_public_responses_carry_the_headers(seo_site, client, path):  # noqa: F811
     response = client.get(path)

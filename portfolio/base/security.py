@@ -20,6 +20,7 @@ Settings and their environment variables are in ``portfolio/settings/base.py``
 
 import ipaddress
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
@@ -41,10 +42,18 @@ class SiteCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if parts.config is None and not report_only and is_admin_path(request.path_info):
+        if parts.config is not None or report_only:
+            return parts
+        if is_admin_path(request.path_info):
             admin = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
             if admin:
                 return PolicyParts(admin["DIRECTIVES"], parts.update, parts.replace, parts.nonce)
+        elif getattr(request, "is_preview", False):
+            # Wagtail renders a preview by passing a request for the page's public URL
+            # through the middleware; the editor's preview panel frames it. The public
+            # policy, so previews show what visitors get, but framable by the admin.
+            replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+            return PolicyParts(parts.config, parts.update, replace, parts.nonce)
         return parts
 
 

@@ -69,9 +69,7 @@ class Watched:
     def assert_clean(self, label):
         self.page.wait_for_load_state("networkidle")
         problems = self.violations()
-        assert not problems, f"{label}: CSP/Permissions-Policy problems:\n" + "\n".join(
-            problems
-        )
+        assert not problems, f"{label}: CSP/Permissions-Policy problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture
@@ -135,11 +133,13 @@ def admin_user(demo_site, django_db_blocker):
 def ids(demo_site, django_db_blocker):
     from portfolio.models import HomePage
     from research.models import ResearchProjectPage
+    from stories.models import StoryIndexPage
 
     with django_db_blocker.unblock():
         return {
             "home": HomePage.objects.get().pk,
             "project": ResearchProjectPage.objects.live().order_by("path").first().pk,
+            "stories": StoryIndexPage.objects.get().pk,
         }
 
 
@@ -162,6 +162,7 @@ ADMIN_SCREENS = [
     "/admin/pages/{home}/",
     "/admin/pages/{project}/edit/",
     "/admin/pages/{home}/add_subpage/",
+    "/admin/pages/add/stories/storypage/{stories}/",
     "/admin/images/",
     "/admin/documents/",
     "/admin/snippets/research/theme/",
@@ -194,10 +195,22 @@ def test_page_editor_choosers_and_preview_have_no_violations(
     tab = watched()
     sign_in(tab, demo_site.base_url, admin_user)
     page = tab.page
-    page.goto(f"{demo_site.base_url}/admin/pages/{ids['project']}/edit/", wait_until="load")
-    # The image chooser modal (search, results, upload tab).
-    chooser = page.get_by_role("button", name=re.compile(r"^Choose (an|another) image"))
-    chooser.first.click()
+    # A new story: its image fields are empty, so the chooser buttons are on show.
+    page.goto(
+        f"{demo_site.base_url}/admin/pages/add/stories/storypage/{ids['stories']}/",
+        wait_until="load",
+    )
+    # The image chooser modal (search, results), from whichever tab holds an image field.
+    for panel_tab in [None, *page.get_by_role("tab").all()]:
+        if panel_tab is not None:
+            panel_tab.click()
+        buttons = page.get_by_role("button", name="Choose an image").all()
+        visible = [button for button in buttons if button.is_visible()]
+        if visible:
+            visible[0].click()
+            break
+    else:
+        pytest.fail("No 'Choose an image' button on the story editor")
     modal = page.get_by_role("dialog").filter(
         has=page.get_by_role("heading", name="Choose an image")
     )
@@ -206,9 +219,10 @@ def test_page_editor_choosers_and_preview_have_no_violations(
     page.wait_for_load_state("networkidle")
     tab.assert_clean("image chooser")
     modal.get_by_role("button", name="Close").first.click()
-    # The live preview side panel: the site framed inside the admin.
+    # The live preview side panel of a published project: the site framed in the admin.
+    page.goto(f"{demo_site.base_url}/admin/pages/{ids['project']}/edit/", wait_until="load")
     page.get_by_role("button", name="Toggle preview").click()
-    preview = page.frame_locator("iframe[title='Preview']")
+    preview = page.frame_locator("#w-preview-iframe")
     expect(preview.locator("main")).to_be_visible(timeout=20_000)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(screenshot_dir / "csp-admin-editor-preview.png"))

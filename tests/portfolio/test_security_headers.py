@@ -180,3 +180,17 @@ def test_permissions_policy_syntax():
         {"camera": [], "fullscreen": ["self", "https://www.youtube.com"]}
     )
     assert header == 'camera=(), fullscreen=(self "https://www.youtube.com")'
+
+
+def test_previews_keep_the_public_policy_but_may_be_framed_by_the_admin(
+    seo_site,  # noqa: F811
+    admin_client,
+):
+    """Wagtail renders a preview through the middleware with the page's public URL."""
+    revision = seo_site.project.latest_revision
+    response = admin_client.get(f"/admin/pages/{seo_site.project.pk}/revisions/{revision.pk}/view/")
+    assert response.status_code == 200
+    policy = directives(response[CSP])
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in response[CSP]

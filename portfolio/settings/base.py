@@ -288,16 +288,18 @@ MEDIA_ORIGINS += [origin for origin in [env("AWS_S3_ENDPOINT_URL")] if origin]
 CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "")
 _csp_report = {"report-uri": [CSP_REPORT_ENDPOINT]} if CSP_REPORT_ENDPOINT else {}
 
-# Public pages: only the site's own scripts and styles, nothing inline, no eval.
+# Public pages: only the site's own scripts and styles, nothing inline, no eval;
+# default-src 'none', so each kind of resource the site uses is named below.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "media-src": [SELF, *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "frame-src": VIDEO_FRAME_HOSTS,
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -331,13 +333,14 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Browser features the site never uses, off for it and for every embedded frame;
-# fullscreen and picture-in-picture stay available to the video players.
+# the video players keep autoplay (they load on a click), protected media, fullscreen
+# and picture-in-picture.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
-    "autoplay": [],
+    "autoplay": VIDEO_FRAME_HOSTS,  # the player starts when the reader asked for it
     "camera": [],
     "display-capture": [],
-    "encrypted-media": [],
+    "encrypted-media": VIDEO_FRAME_HOSTS,
     "fullscreen": ["self", *VIDEO_FRAME_HOSTS],
     "geolocation": [],
     "gyroscope": [],

@@ -67,7 +67,7 @@ def assert_strict_public_policy(response, label):
     policy = directives(response[CSP])
     assert "'unsafe-inline'" not in response[CSP], label
     assert "'unsafe-eval'" not in response[CSP], label
-    assert policy["default-src"] == ["'self'"]
+    assert policy["default-src"] == ["'none'"]
     assert policy["script-src"] == ["'self'"]
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]

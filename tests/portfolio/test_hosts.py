@@ -111,6 +111,7 @@ def test_production_refuses_a_wildcard_host(hosts):
         "import portfolio.settings.production",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS=hosts,
+        REDIS_URL="redis://127.0.0.1:6379/0",  # whatever else production requires
     )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must name the site's hosts" in result.stderr

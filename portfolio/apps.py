@@ -8,3 +8,7 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         # Connects the signals that keep the cached header and footer fresh.
         from portfolio.base import chrome  # noqa: F401
+        from portfolio.base.spreadsheets import protect_wagtail_exports
+
+        # No admin CSV/XLSX export writes a spreadsheet formula (portfolio/base/spreadsheets.py).
+        protect_wagtail_exports()

@@ -11,6 +11,8 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from portfolio.base.spreadsheets import safe_row
+
 CSV_COLUMNS = [
     "title",
     "url",
@@ -38,14 +40,6 @@ class _Echo:
 
     def write(self, value):
         return value
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas: a cell must never start with = + - @."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def _plain(html):
@@ -98,7 +92,7 @@ def csv_response(project_filter, index_page, request):
     def rows():
         writer = csv.writer(_Echo())
         for row in _rows(projects, url_for):
-            yield writer.writerow([_safe_cell(cell) for cell in row])
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

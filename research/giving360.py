@@ -43,9 +43,10 @@ url, dataSource             the project page's absolute URL
 ==========================  ===============================================
 
 Keys without a value are left out rather than written as null (the schema
-rejects nulls in many places). Absolute URLs use the request's host when
-there is a request, otherwise ``settings.WAGTAILADMIN_BASE_URL``, otherwise
-the Site's own root URL.
+rejects nulls in many places). Absolute URLs use the root URL of the Site
+record that serves the request when there is one (as the CSV, API, feeds and
+JSON-LD do: a forged ``Host`` header never reaches the file), otherwise
+``settings.WAGTAILADMIN_BASE_URL``, otherwise the default Site's root URL.
 
 Import (`import_grants`, `manage.py import_360giving FILE`)
 -----------------------------------------------------------
@@ -286,7 +287,10 @@ class ExportContext:
                 or DEFAULT_FUNDER_NAME
             )
         if request is not None:
-            base_url = f"{request.scheme}://{request.get_host()}"
+            # The Site record serving this request (Wagtail's own lookup, falling back to
+            # the default site), never the text of the request's Host header.
+            site = Site.find_for_request(request) or default
+            base_url = site.root_url if site is not None else ""
         elif getattr(settings, "WAGTAILADMIN_BASE_URL", ""):
             base_url = settings.WAGTAILADMIN_BASE_URL
         elif default is not None:

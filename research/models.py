@@ -622,6 +622,26 @@ class ResearchProjectPage(BasePage):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     grant_reference = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        "planned duration (months)",
+        null=True,
+        blank=True,
+        help_text="Only when the award gives a duration; otherwise it follows from the dates.",
+    )
+    funding_scheme = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The funding scheme (grant programme) the award was made under, "
+        "e.g. “Catalyst Programme”. Published as the 360Giving grant programme.",
+    )
+    funder_org_id = models.CharField(
+        "funder org-id",
+        max_length=80,
+        blank=True,
+        help_text="Only for awards another funder made (imported from its 360Giving data). "
+        "Empty: the charity funded it.",
+    )
+    funder_name = models.CharField(max_length=200, blank=True)
     trial_registration = models.CharField(
         max_length=20,
         blank=True,
@@ -666,7 +686,10 @@ class ResearchProjectPage(BasePage):
             [
                 FieldRowPanel([FieldPanel("award_amount"), FieldPanel("award_date")]),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("duration_months"),
                 FieldRowPanel([FieldPanel("grant_reference"), FieldPanel("trial_registration")]),
+                FieldPanel("funding_scheme"),
+                FieldRowPanel([FieldPanel("funder_org_id"), FieldPanel("funder_name")]),
             ],
             heading="Award",
         ),

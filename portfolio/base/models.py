@@ -274,6 +274,15 @@ class SiteSettings(BaseSiteSetting):
         help_text="Lay summaries and story intros with a higher reading age get a warning "
         "in the editor. Plain-English guidance for health information suggests 9 to 12.",
     )
+    open_data_licence_name = models.CharField(
+        "open data licence",
+        max_length=80,
+        default="Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        help_text="The licence the research data downloads and API are published under.",
+    )
+    open_data_licence_url = models.URLField(
+        "open data licence URL", default="https://creativecommons.org/licenses/by/4.0/"
+    )
 
     panels = [
         MultiFieldPanel(
@@ -301,6 +310,10 @@ class SiteSettings(BaseSiteSetting):
             heading="Social media",
         ),
         MultiFieldPanel([FieldPanel("max_reading_age")], heading="Plain English"),
+        MultiFieldPanel(
+            [FieldPanel("open_data_licence_name"), FieldPanel("open_data_licence_url")],
+            heading="Open data",
+        ),
     ]
 
     class Meta:

@@ -380,6 +380,7 @@ class DemoLoader:
                     "end_date": project.end_date,
                     "grant_reference": f"BCN-{project.award_date.year}-{i + 100:04d}",
                     "trial_registration": project.trial_registration,
+                    "funding_scheme": project.funding_scheme,
                     "outputs": project.outputs,
                     "image": primary,
                 },
@@ -406,6 +407,7 @@ class DemoLoader:
             end_date=data["end_date"],
             grant_reference=data["grant_reference"],
             trial_registration=data.get("trial_registration", ""),
+            funding_scheme=data.get("funding_scheme", ""),
             image=self.themes[data["image"]].listing_image,
         )
         page.themes = [self.themes[slug] for slug in data["themes"]]

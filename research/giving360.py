@@ -127,12 +127,12 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.models import Site
 from wagtail.search.backends import get_search_backends
 
 from portfolio.base.models import SiteSettings
+from portfolio.base.richtext import rich_text_to_plain
 from research import giving360_codes as codes
 from research.bulk import bulk_create_pages
 from research.giving360_spreadsheet import SpreadsheetError, detect_format, unflatten_spreadsheet
@@ -200,20 +200,6 @@ def themes_vocabulary():
 
 
 # --- text ---------------------------------------------------------------------------------
-
-_BREAK_RE = re.compile(r"<br\s*/?>", re.I)
-_BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|blockquote|div)\s*>", re.I)
-
-
-def html_to_text(value):
-    """Rich text as plain text: paragraphs separated by a blank line, tags and entities gone."""
-    if not value:
-        return ""
-    value = _BREAK_RE.sub("\n", value)
-    value = _BLOCK_END_RE.sub("\n\n", value)
-    value = html.unescape(strip_tags(value))
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", value))
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def text_to_html(value):
@@ -332,7 +318,9 @@ def grant_for_project(project, context):
     """One project as a 360Giving grant (a dict ready for json.dumps)."""
     institution = project.institution
     # A real description or none: the lay summary, else the editors' listing summary.
-    description = html_to_text(project.lay_summary) or comparable_text(project.listing_summary)
+    description = rich_text_to_plain(project.lay_summary) or comparable_text(
+        project.listing_summary
+    )
     reference = project.grant_reference
     grant = {
         # Another funder's grant keeps the id its publisher gave it.
@@ -1405,7 +1393,7 @@ def _changes(grant, snapshot, institution, themes):
     if snapshot["title"] != grant.title:
         changed.append("title")
     if grant.description is not None and comparable_text(
-        html_to_text(snapshot["lay_summary"])
+        rich_text_to_plain(snapshot["lay_summary"])
     ) != comparable_text(grant.description):
         changed.append("lay_summary")
     if snapshot["award_amount"] != grant.amount:
@@ -1539,7 +1527,7 @@ def _plan(clean, index_page):
 def _apply(page, grant, institution, themes):
     page.title = grant.title
     if grant.description is not None and comparable_text(
-        html_to_text(page.lay_summary)
+        rich_text_to_plain(page.lay_summary)
     ) != comparable_text(grant.description):
         page.lay_summary = text_to_html(grant.description)
     page.award_amount = grant.amount

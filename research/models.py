@@ -15,10 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -46,10 +46,12 @@ from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
 from portfolio.base.readability_panel import ReadabilityPanel
+from portfolio.base.richtext import rich_text_to_plain
 from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
 from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
+from research.openapi import openapi_document
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -315,6 +317,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "giving360": f"{base}{self.reverse_subpage('export_360giving')}?{data_query}",
                 "api": f"{base}{self.reverse_subpage('api_projects')}?{data_query}",
                 "charts": f"{base}{self.reverse_subpage('charts')}?{data_query}",
+                "open_data": f"{base}{self.reverse_subpage('open_data')}",
             },
             "sorts": SORTS,
             "year_choices": range(YEAR_MIN_SHOWN, timezone.localdate().year + 2),
@@ -382,6 +385,42 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
         facets = project_filter.facets()
         return exports.api_response(project_filter, facets, self, request)
+
+    @path("api/openapi/", name="openapi")
+    def openapi_route(self, request):
+        """The OpenAPI description of the API and downloads (research/openapi.py)."""
+        licence_name, licence_url = exports.open_data_licence(request)
+        document = openapi_document(
+            self.get_full_url(request).rstrip("/"),
+            licence_name,
+            licence_url,
+            SiteSettings.for_request(request).charity_name,
+        )
+        response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+        return exports.open_data_headers(response, request)
+
+    @path("open-data/", name="open_data")
+    def open_data_route(self, request):
+        """A short page documenting every download, the API and the data licence."""
+        base = self.url
+        licence_name, licence_url = exports.open_data_licence(request)
+        context = {
+            "licence_name": licence_name,
+            "licence_url": licence_url,
+            "links": {
+                name: base + self.reverse_subpage(name)
+                for name in ("export_csv", "export_360giving", "api_projects", "openapi")
+            },
+            "csv_columns": exports.CSV_COLUMNS,
+            "params": Param,
+            **self.route_meta(
+                "Open data: our research funding",
+                "Download the research projects we fund as CSV or 360Giving data, or use the "
+                "JSON API. Free to reuse under an open licence.",
+            ),
+            "breadcrumb_title": "Open data",
+        }
+        return self.render(request, template="pages/open_data.html", context_overrides=context)
 
     @path("at-a-glance/", name="charts")
     def charts_route(self, request):
@@ -760,7 +799,7 @@ class ResearchProjectPage(BasePage):
 
     @property
     def card_summary(self):
-        return self.listing_summary or strip_tags(self.lay_summary).strip()
+        return self.listing_summary or rich_text_to_plain(self.lay_summary, one_line=True)
 
     @cached_property
     def appeal_theme(self):
@@ -785,7 +824,7 @@ class ResearchProjectPage(BasePage):
             "@id": self.get_full_url(request) + "#project",
             "name": self.title,
             "url": self.get_full_url(request),
-            "description": strip_tags(self.lay_summary).strip(),
+            "description": rich_text_to_plain(self.lay_summary, one_line=True),
         }
         if self.institution:
             project["parentOrganization"] = {

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.templatetags.static import static
-from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
@@ -18,6 +17,7 @@ from wagtail.search import index
 
 from .blocks import DonateDestinationBlock, LinkBlock
 from .privacy import is_in_private_section, private_sections
+from .richtext import rich_text_to_plain
 
 
 def exclude_private(pages):
@@ -218,7 +218,7 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 
     def get_meta_description(self):
         """The editor's search description, else the card summary: never empty if avoidable."""
-        return strip_tags(self.search_description or self.card_summary or "").strip()
+        return rich_text_to_plain(self.search_description or self.card_summary, one_line=True)
 
     def get_share_image(self):
         return self.social_image or self.card_image

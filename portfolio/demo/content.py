@@ -589,9 +589,24 @@ QUOTES = [
 ]
 
 AUTHORS = [
-    {"name": "Research Communications Team", "role": "Breast Cancer Now", "initials": "RC"},
-    {"name": "Science Information Team", "role": "Breast Cancer Now", "initials": "SI"},
-    {"name": "Policy and Evidence Team", "role": "Breast Cancer Now", "initials": "PE"},
+    {
+        "name": "Research Communications Team",
+        "role": "Breast Cancer Now",
+        "initials": "RC",
+        "is_team": True,
+    },
+    {
+        "name": "Science Information Team",
+        "role": "Breast Cancer Now",
+        "initials": "SI",
+        "is_team": True,
+    },
+    {
+        "name": "Policy and Evidence Team",
+        "role": "Breast Cancer Now",
+        "initials": "PE",
+        "is_team": True,
+    },
 ]
 
 AMBITIONS = [

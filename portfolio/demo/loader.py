@@ -232,7 +232,9 @@ class DemoLoader:
         for data in content.AUTHORS:
             photo = self.avatar(f"author-{data['name']}", data["name"], data["initials"])
             self.authors[data["name"]] = self.snippet(
-                Author, {"name": data["name"]}, {"role": data["role"], "photo": photo}
+                Author,
+                {"name": data["name"]},
+                {"role": data["role"], "photo": photo, "is_team": data.get("is_team", False)},
             )
 
     def add_researcher(self, data):

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
+from portfolio.base.richtext import rich_text_to_plain
 from portfolio.models import HomePage
 from research import giving360
 from research.bulk import bulk_create_pages
@@ -796,7 +797,7 @@ def test_new_projects_get_unique_slugs_and_search_entries(
 def project_values(project):
     return {
         "title": project.title,
-        "lay": giving360.html_to_text(project.lay_summary),
+        "lay": rich_text_to_plain(project.lay_summary),
         "amount": project.award_amount,
         "dates": (project.award_date, project.start_date, project.end_date),
         "institution": (
@@ -942,9 +943,9 @@ def test_parse_amount(value, expected):
 
 def test_text_and_html():
     html = '<p>One &amp; <a href="x">two</a><br/>three</p><ul><li>four</li></ul>'
-    assert giving360.html_to_text(html) == "One & two three\n\nfour"
+    assert rich_text_to_plain(html) == "One & two three\n\nfour"
     assert giving360.text_to_html("A <b>\n\nB  c") == "<p>A &lt;b&gt;</p><p>B c</p>"
-    assert giving360.html_to_text(giving360.text_to_html("A\n\nB")) == "A\n\nB"
+    assert rich_text_to_plain(giving360.text_to_html("A\n\nB")) == "A\n\nB"
 
 
 def test_column_titles():

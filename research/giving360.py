@@ -151,6 +151,7 @@ DEFAULT_FUNDER_NAME = "Breast Cancer Now"
 DEFAULT_LICENCE_URL = SiteSettings._meta.get_field("open_data_licence_url").default
 THEME_NAME_LENGTH = Theme._meta.get_field("name").max_length
 REFERENCE_LENGTH = ResearchProjectPage._meta.get_field("grant_reference").max_length
+SCHEME_LENGTH = ResearchProjectPage._meta.get_field("funding_scheme").max_length
 MAX_AMOUNT = Decimal("9999999999.99")  # award_amount: 12 digits, 2 decimal places
 CHUNK = 500
 
@@ -792,6 +793,7 @@ class CleanGrant:
     classifications: list | None = None
     outputs: list | None = None
     funder: Org | None = None  # None: the charity itself
+    funding_scheme: str | None = None  # grantProgramme[0].title; None: absent from the file
 
 
 class _Checker:
@@ -1002,6 +1004,22 @@ def check_grant(source, n, raw):
                 "import with --allow-other-funders (each project then shows its own funder)",
             )
 
+    funding_scheme = None
+    programmes = check.list_of_objects(raw, ("grantProgramme",))
+    if programmes is not None:
+        titles = [
+            check.string(p, ("grantProgramme", i, "title")) or "" for i, p in enumerate(programmes)
+        ]
+        funding_scheme = next((t for t in titles if t), "")
+        if len(funding_scheme) > SCHEME_LENGTH:
+            check.warn(
+                ("grantProgramme", 0, "title"),
+                f"longer than {SCHEME_LENGTH} characters; cut short",
+            )
+            funding_scheme = _shorten(funding_scheme, SCHEME_LENGTH)
+        if len([t for t in titles if t]) > 1:
+            check.warn(("grantProgramme",), "more than one; the first is kept")
+
     if isinstance(gid, str) and not gid.upper().startswith("360G-"):
         check.warn(("id",), f"does not start with 360G- ({_show(gid)}), as 360Giving ids should")
     if amount is not None and amount == 0:
@@ -1060,6 +1078,7 @@ def check_grant(source, n, raw):
             classifications=classifications,
             outputs=outputs,
             funder=funder,
+            funding_scheme=funding_scheme,
         ),
         check,
     )
@@ -1366,6 +1385,7 @@ def _snapshots(references):
             "duration_months",
             "funder_org_id",
             "funder_name",
+            "funding_scheme",
             "institution_id",
         ):
             row["themes"] = set()
@@ -1407,6 +1427,8 @@ def _changes(grant, snapshot, institution, themes):
         changed.append("dates")
     if grant.has_duration and snapshot["duration_months"] != grant.duration:
         changed.append("duration_months")
+    if grant.funding_scheme is not None and snapshot["funding_scheme"] != grant.funding_scheme:
+        changed.append("funding_scheme")
     if (snapshot["funder_org_id"], snapshot["funder_name"]) != _funder_fields(grant):
         changed.append("funder")
     if institution.pk is None or snapshot["institution_id"] != institution.pk:
@@ -1503,6 +1525,7 @@ def _plan(clean, index_page):
                 start_date=grant.start_date,
                 end_date=grant.end_date,
                 duration_months=grant.duration,
+                funding_scheme=grant.funding_scheme or "",
                 grant_reference=grant.reference,
                 institution=institution,
             )
@@ -1536,6 +1559,8 @@ def _apply(page, grant, institution, themes):
         page.start_date, page.end_date = grant.start_date, grant.end_date
     if grant.has_duration:
         page.duration_months = grant.duration
+    if grant.funding_scheme is not None:
+        page.funding_scheme = grant.funding_scheme
     page.funder_org_id, page.funder_name = _funder_fields(grant)
     page.institution = institution
     if themes is not None:

@@ -943,7 +943,7 @@ def test_parse_amount(value, expected):
 
 def test_text_and_html():
     html = '<p>One &amp; <a href="x">two</a><br/>three</p><ul><li>four</li></ul>'
-    assert rich_text_to_plain(html) == "One & two three\n\nfour"
+    assert rich_text_to_plain(html) == "One & two\n\nthree\n\nfour"  # <br> breaks too
     assert giving360.text_to_html("A <b>\n\nB  c") == "<p>A &lt;b&gt;</p><p>B c</p>"
     assert rich_text_to_plain(giving360.text_to_html("A\n\nB")) == "A\n\nB"
 

@@ -243,6 +243,10 @@ def test_template_shaped_xlsx_reads_every_sheet_like_the_json(site_tree, tmp_pat
     ]
     assert [o.doi for o in first.outputs.all()] == ["10.1038/s41586-023-0001"]
     assert first.institution.region == "yorkshire"  # from the location's ONS code
+    assert first.funding_scheme == "Catalyst Programme"  # the Grant Programme column
+    assert export("T-1")["grantProgramme"] == [
+        {"code": "catalyst-programme", "title": "Catalyst Programme"}
+    ]
     second = ResearchProjectPage.objects.get(grant_reference="T-2")
     assert second.award_amount == Decimal("1500.00")  # "£ 1500"
     assert second.award_date == datetime.date(2021, 4, 1)  # "01/04/2021 00:00"

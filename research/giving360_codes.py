@@ -51,6 +51,8 @@ REGION_GEOCODES = {
     "northern-ireland": ("N92000002", "Northern Ireland", ""),
 }
 REGION_BY_GEOCODE = {code: region for region, (code, _, _) in REGION_GEOCODES.items()}
+# The whole UK, for a UK institution whose region editors have not set yet.
+UK_GEOCODE = ("K02000001", "United Kingdom")
 
 # Names of the UK and its nations as spreadsheets write them -> region key ("" = not known).
 _UK_NAMES = {
@@ -123,8 +125,10 @@ def uk_region_from_names(*names):
 def locations(region, country):
     """An institution's place as 360Giving ``Location`` objects (a list of 0 or 1).
 
-    UK regions and nations carry their ONS ``geoCode``; a place outside the UK carries its ISO
-    ``countryCode`` and name. Shape: ``[{"name", "countryCode", "geoCode"?, "geoCodeType"?}]``.
+    UK regions and nations carry their ONS ``geoCode``; a UK institution without a region (an
+    import editors have not completed) the whole UK's (``K02000001``); a place outside the UK
+    carries its ISO ``countryCode`` and name.
+    Shape: ``[{"name", "countryCode", "geoCode"?, "geoCodeType"?}]``.
     """
     country = (country or "").upper()
     if country == UK and region in REGION_GEOCODES:
@@ -133,6 +137,8 @@ def locations(region, country):
         if code_type:
             location["geoCodeType"] = code_type
         return [location]
+    if country == UK and region != OUTSIDE_UK:
+        return [{"name": UK_GEOCODE[1], "countryCode": UK, "geoCode": UK_GEOCODE[0]}]
     if country and country != UK and pycountry.countries.get(alpha_2=country):
         return [{"name": country_name(country), "countryCode": country}]
     return []
@@ -145,6 +151,8 @@ def region_from_location(location):
     geocode = location.get("geoCode")
     if isinstance(geocode, str) and geocode.strip().upper() in REGION_BY_GEOCODE:
         return UK, REGION_BY_GEOCODE[geocode.strip().upper()]
+    if isinstance(geocode, str) and geocode.strip().upper() == UK_GEOCODE[0]:
+        return UK, ""
     code = location.get("countryCode")
     if isinstance(code, str) and pycountry.countries.get(alpha_2=code.strip().upper()):
         code = code.strip().upper()

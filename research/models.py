@@ -819,6 +819,12 @@ class ResearchProjectPage(BasePage):
         chrome = get_chrome(request)
         root = chrome["root_url"]
         funder = {"@id": f"{root}/#organization"}
+        if self.funder_org_id:  # another funder's grant, imported from its 360Giving data
+            funder = {
+                "@type": "Organization",
+                "name": self.funder_name or self.funder_org_id,
+                "identifier": self.funder_org_id,
+            }
         project = {
             "@type": "ResearchProject",
             "@id": self.get_full_url(request) + "#project",

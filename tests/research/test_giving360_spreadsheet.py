@@ -554,3 +554,15 @@ def test_every_org_id_in_the_samples_has_a_registered_prefix():
     assert codes.register_numbers("GB-COH-RC000000") == {"companyNumber": "RC000000"}
     assert codes.register_numbers("GB-EDU-133786") == {}
     assert json.loads(codes.ORG_ID_PREFIXES_PATH.read_text())["GB-CHC"]["deprecated"] is False
+
+
+@pytest.mark.django_db
+def test_another_funders_project_page_shows_its_funder(site_tree, tmp_path, client):
+    grant = valid_grant("F-2", id="360G-ALWF-2044", fundingOrganization=[OTHER_FUNDER])
+    grant["grantProgramme"] = [{"title": "Music"}]
+    run_import(write_json(tmp_path / "g.json", {"grants": [grant]}), allow_other_funders=True)
+    page = ResearchProjectPage.objects.get(grant_reference="360G-ALWF-2044")
+    html = client.get(page.url).content.decode()
+    assert "<dt>Funded by</dt><dd>Andrew Lloyd Webber Foundation</dd>" in html
+    assert "<dt>Funding scheme</dt><dd>Music</dd>" in html
+    assert "GB-CHC-1015648" in html  # only in the JSON-LD grant's funder

@@ -15,7 +15,8 @@ Shape
 `unflatten_spreadsheet(data, name, input_format)` returns a `Spreadsheet`:
 
 * ``grants``: the grant objects, as flattentool writes them (numbers as int/Decimal);
-* ``positions``: for each grant, where it starts ("grants row 5");
+* ``positions``: for each grant, how to find it without an id ("grant 5 of the grants sheet";
+  flattentool's cell source map would give the row, but doubles the conversion time);
 * ``column_titles``: {JSON path without list indices, e.g. ("plannedDates", "startDate"):
   "Planned Dates:Start Date"} for messages;
 * ``not_used``: column headings (``"Sheet: Heading"``) that are not fields of the 360Giving
@@ -76,7 +77,7 @@ def unflatten_spreadsheet(data, name, input_format):
         source = tmp / f"input.{input_format}"
         source.write_bytes(data)
         output = tmp / "grants.json"
-        cells, headings = tmp / "cells.json", tmp / "headings.json"
+        headings = tmp / "headings.json"
         try:
             has_meta = _has_sheet(source, input_format, META_SHEET)
         except Exception as exc:  # not a workbook at all (a broken or renamed ZIP file)
@@ -106,7 +107,6 @@ def unflatten_spreadsheet(data, name, input_format):
                     root_id="",
                     id_name="id",
                     convert_titles=True,
-                    cell_source_map=str(cells),
                     heading_source_map=str(headings),
                     **options,
                 )
@@ -115,11 +115,10 @@ def unflatten_spreadsheet(data, name, input_format):
                 [f"{name}: cannot be read as a 360Giving {input_format.upper()} file ({exc})"]
             ) from exc
         package = json.loads(output.read_text(encoding="utf-8"), parse_float=Decimal)
-        cell_map = json.loads(cells.read_text(encoding="utf-8"))
         heading_map = json.loads(headings.read_text(encoding="utf-8"))
     grants = package.pop(ROOT_LIST, []) if isinstance(package, dict) else []
     result = Spreadsheet(grants=grants, metadata=package if isinstance(package, dict) else {})
-    result.positions = [_position(cell_map, n) for n in range(len(grants))]
+    result.positions = [f"grant {n + 1} of the spreadsheet" for n in range(len(grants))]
     known = schema_paths()
     for json_path, sources in heading_map.items():
         parts = tuple(p for p in json_path.split("/")[1:] if not p.isdigit())
@@ -137,6 +136,7 @@ def _has_sheet(path, input_format, sheet):
     if input_format == "xlsx":
         import openpyxl
 
+        # read_only: only the workbook's sheet list is read, not the cells.
         workbook = openpyxl.load_workbook(path, read_only=True)
         try:
             return sheet in workbook.sheetnames
@@ -147,14 +147,6 @@ def _has_sheet(path, input_format, sheet):
 
     tables = load(str(path)).spreadsheet.getElementsByType(Table)
     return any(t.getAttribute("name") == sheet for t in tables)
-
-
-def _position(cell_map, n):
-    sources = cell_map.get(f"{ROOT_LIST}/{n}") or []
-    if sources:
-        sheet, row = sources[0][0], sources[0][1]
-        return f"sheet {sheet!r} row {row}"
-    return f"grant {n + 1}"
 
 
 @cache

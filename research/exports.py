@@ -126,6 +126,21 @@ def unknown_filters_response(project_filter, request):
     return open_data_headers(response, request)
 
 
+def openapi_response(index_page, request):
+    """The OpenAPI description of the API and these downloads (see research/openapi.py)."""
+    from research.openapi import openapi_document  # it imports the models, like giving360
+
+    licence_name, licence_url = open_data_licence(request)
+    document = openapi_document(
+        index_page.get_full_url(request).rstrip("/"),
+        licence_name,
+        licence_url,
+        SiteSettings.for_request(request).charity_name,
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    return open_data_headers(response, request)
+
+
 def csv_response(project_filter, index_page, request):
     refused = unknown_filters_response(project_filter, request)
     if refused:

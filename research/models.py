@@ -15,7 +15,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -51,7 +50,6 @@ from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
 from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
-from research.openapi import openapi_document
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -389,15 +387,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     @path("api/openapi/", name="openapi")
     def openapi_route(self, request):
         """The OpenAPI description of the API and downloads (research/openapi.py)."""
-        licence_name, licence_url = exports.open_data_licence(request)
-        document = openapi_document(
-            self.get_full_url(request).rstrip("/"),
-            licence_name,
-            licence_url,
-            SiteSettings.for_request(request).charity_name,
-        )
-        response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
-        return exports.open_data_headers(response, request)
+        return exports.openapi_response(self, request)
 
     @path("open-data/", name="open_data")
     def open_data_route(self, request):

@@ -15,9 +15,10 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portfolio.base.richtext import rich_text_to_plain
+
 from .blocks import DonateDestinationBlock, LinkBlock
 from .privacy import is_in_private_section, private_sections
-from .richtext import rich_text_to_plain
 
 
 def exclude_private(pages):

@@ -20,19 +20,29 @@ is streamed, with constant queries however many projects there are.
 ==========================  ===============================================
 360Giving field             Where it comes from
 ==========================  ===============================================
-id                          ``360G-<GIVING360_PREFIX>-<grant_reference>``
+id                          ``360G-<GIVING360_PREFIX>-<grant_reference>``;
+                            an imported 360G- id or another funder's id
+                            is kept as it is (never prefixed twice)
 title                       page title
-description                 lay summary as plain text (HTML removed; falls
-                            back to the listing summary, then the title)
+description                 lay summary as plain text (portfolio.base.
+                            richtext), else the listing summary, else none
 currency / amountAwarded    ``GBP`` / award amount
 awardDate                   award date (YYYY-MM-DD)
-plannedDates                start date, end date, duration in months
+plannedDates                start date, end date, duration in months (as
+                            imported, else computed from the dates)
 recipientOrganization       the institution: ``id`` is its org-id, or
                             ``360G-<prefix>-org-<slug>`` when it has none;
-                            name, addressLocality (city), addressCountry,
-                            url (website)
-fundingOrganization         ``settings.CHARITY_ORG_ID`` and the site
+                            name, charityNumber/companyNumber (from GB-CHC,
+                            GB-SC, GB-NIC, GB-COH org-ids), addressLocality
+                            (city), addressCountry (country name, pycountry),
+                            url (website), location (see giving360_codes)
+beneficiaryLocation         the institution's region or nation with its
+                            ONS geocode; the country outside the UK
+fundingOrganization         the project's own funder when imported from
+                            another funder's data, else
+                            ``settings.CHARITY_ORG_ID`` and the site
                             settings' charity name
+grantProgramme              the project's funding scheme
 classifications             one per theme: vocabulary ``<prefix>-themes``,
                             code = theme slug, title = theme name
 relatedDocument             one per publication: id ``doi:…`` (or
@@ -42,6 +52,10 @@ dateModified                when the page was last published
 url, dataSource             the project page's absolute URL
 ==========================  ===============================================
 
+Package metadata: ``license`` is the site settings' open data licence (CC BY
+4.0 by default); ``issued``/``modified`` are the latest publish time of an
+exported project, not the time of the request.
+
 Keys without a value are left out rather than written as null (the schema
 rejects nulls in many places). Absolute URLs use the request's host when
 there is a request, otherwise ``settings.WAGTAILADMIN_BASE_URL``, otherwise
@@ -49,15 +63,25 @@ the Site's own root URL.
 
 Import (`import_grants`, `manage.py import_360giving FILE`)
 -----------------------------------------------------------
-Reads a 360Giving JSON package (``{"grants": [...]}``) or a CSV with the
-standard's column titles ("Identifier", "Amount Awarded", "Recipient
-Org:Name"... as in the official spreadsheet template; JSON paths such as
-``recipientOrganization/0/id`` work as column names too).
+Reads a 360Giving JSON package (``{"grants": [...]}``), an XLSX or ODS
+spreadsheet (converted by flattentool against the official schema, so the
+official template's separate sheets are read: see giving360_spreadsheet), or
+a CSV with the standard's column titles ("Identifier", "Amount Awarded",
+"Recipient Org:Name"...; JSON paths such as ``recipientOrganization/0/id``
+work as column names too; ``,`` or ``;`` separated). Columns that are not
+360Giving fields are reported as not used.
 
 * All or nothing. Every grant is checked before anything is written; if any
   problem is found nothing is written and each problem is reported on its own
-  line, naming the grant and the field. Otherwise everything is written in
-  one transaction.
+  line, naming the grant, the field and the value. Otherwise everything is
+  written in one transaction.
+* Quality notices, as 360Giving's data quality tool draws them, are warnings,
+  not problems: a planned end date before the start date (both dates are
+  dropped, never kept contradictory), an amount of 0, a grant id without
+  ``360G-``, an org-id whose prefix is not in the org-id.guide register.
+* Another funder's grant (no fundingOrganization with
+  ``settings.CHARITY_ORG_ID``) is a problem unless ``allow_other_funders``
+  (``--allow-other-funders``); then the project keeps that funder.
 * Required: ``id``, ``title``, ``currency`` (GBP only: award amounts are
   stored in pounds and converting would need the rate at the award date),
   ``amountAwarded`` (a number, 0 or more), ``awardDate``, a
@@ -68,29 +92,36 @@ Org:Name"... as in the official spreadsheet template; JSON paths such as
   by name. ``description`` is optional (warning; a new project then has an
   empty lay summary for editors to write).
 * Dates may be YYYY-MM-DD, a full ISO date-time (its date part is used as
-  written) or DD/MM/YYYY (as UK spreadsheets write them); planned start and
-  end dates may also be YYYY-MM or YYYY (first or last day). The end date
-  must not be before the start date.
+  written) or DD/MM/YYYY with or without a time (as UK spreadsheets write
+  them: ``01/04/2021 00:00``); planned start and end dates may also be YYYY-MM
+  or YYYY (first or last day). A planned duration in months is kept; dates
+  the file does not give are left as they are. Amounts may start with ``£``.
 * Projects are keyed by grant id: ``360G-<prefix>-`` is removed from our own
   ids to give the grant reference; anyone else's id is kept whole and must
   fit the reference field (60 characters).
 * Institutions are keyed by recipient org id (``360G-<prefix>-org-<slug>``
   ids by slug), then by name (case-insensitive). A new institution gets the
-  org's name, city, country and website; an org id is stored only when it is
-  an org-id.guide id. If the name is taken by an institution with a
-  different org id, the new one is named "Name (ORG-ID)". Existing
-  institutions are never changed by an import. New institutions have no
-  region unless the file names a UK nation or London: editors should set it.
+  org's name, city, country (ISO code from a name or code, via pycountry) and
+  website; an org id is stored only when it is an org-id.guide id. An
+  institution created earlier in the same file without an id gains the id of
+  a later grant's same-name recipient. If the name is taken by an institution
+  with a different org id, the new one is named "Name (ORG-ID)". Existing
+  institutions are never changed by an import. A new institution's region
+  comes from an ONS region or nation code in the org's ``location``, else
+  from a UK nation or London named in its address, else it is empty for
+  editors to set; outside the UK it is "outside-uk".
 * Themes come from ``classifications``: a classification matches a theme
   whose slug equals its code or whose name equals its title
   (case-insensitively). An unknown classification creates a new theme (slug
-  from the code or title; its short description is the classification's
+  from the code or title, underscores as hyphens: ``dormant_cells`` gives
+  ``dormant-cells``; its short description is the classification's
   description, if any, for editors to complete). A grant without
   classifications gives a new project no themes and leaves an existing
   project's themes alone. A new theme's name longer than 80 characters is cut
   short (warning).
 * Publications come from ``relatedDocument`` entries whose URL is a doi.org
   or PubMed link; other documents are ignored.
+* The first ``grantProgramme`` title becomes the project's funding scheme.
 * Optional fields that are absent (no ``description``, ``plannedDates``,
   ``classifications`` or ``relatedDocument`` key) leave an existing project's
   value alone; present ones replace it. Fields the standard does not carry

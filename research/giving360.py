@@ -1310,6 +1310,7 @@ class _Institutions:
         self.slugs = {inst.slug for inst in self.all}
         self.by_raw_id = {}  # ids not stored (360G-...), for consistency within one file
         self.new = []
+        self.warnings = []
 
     def resolve(self, org):
         if org.id and org.id in self.by_raw_id:
@@ -1335,6 +1336,12 @@ class _Institutions:
             self.by_org_id[org.id.upper()] = same_name
             return same_name
         if same_name and not (storable and same_name.org_id):
+            if storable and same_name.pk is not None:
+                self.warnings.append(
+                    f"institution {same_name.name!r}: matched by name; it has no org-id in the "
+                    f"site, the file gives {org.id} (existing institutions are not changed: "
+                    "add it in the admin so the export carries it)"
+                )
             return same_name
         name = org.name
         if name.lower() in self.names:
@@ -1517,6 +1524,7 @@ def import_grants(source, *, dry_run=False, user=None, allow_other_funders=False
             plan.unchanged,
         )
         result.institutions_created = len(plan.institutions.new)
+        result.warnings += list(dict.fromkeys(plan.institutions.warnings))
         result.themes_created = len(plan.themes.new)
         if not dry_run:
             _write(plan, index_page, user, using)

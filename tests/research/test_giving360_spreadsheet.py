@@ -594,3 +594,16 @@ def test_another_funders_project_page_shows_its_funder(site_tree, tmp_path, clie
     assert "<dt>Funded by</dt><dd>Andrew Lloyd Webber Foundation</dd>" in html
     assert "<dt>Funding scheme</dt><dd>Music</dd>" in html
     assert "GB-CHC-1015648" in html  # only in the JSON-LD grant's funder
+
+
+@pytest.mark.django_db
+def test_existing_same_name_institution_without_org_id_is_reported(site_tree, tmp_path):
+    from tests.research.factories import InstitutionFactory
+
+    existing = InstitutionFactory(name="Institute of Cancer Research", org_id="")
+    org = {"id": "GB-CHC-534147", "name": "Institute of Cancer Research"}
+    grants = [valid_grant(f"E-{n}", recipientOrganization=[org]) for n in range(2)]
+    out = run_import(write_json(tmp_path / "g.json", {"grants": grants}))
+    assert out.count("it has no org-id in the site, the file gives GB-CHC-534147") == 1
+    existing.refresh_from_db()
+    assert existing.org_id == ""  # existing institutions are never changed by an import

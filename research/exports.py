@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from portfolio.base.chrome import get_chrome
 from portfolio.base.richtext import rich_text_to_plain
-
 from portfolio.base.spreadsheets import safe_row
 
 CSV_COLUMNS = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0003_editorial_groups'),
+        ('portfolio', '0004_donateclick_one_row_per_key'),
     ]
 
     operations = [

@@ -26,8 +26,14 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The browser tests share one live server and demo site per module, so they run in one
+# process after the rest, which runs on every core (pytest-xdist). Both always run.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	status=0; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,7 +21,9 @@ def _content_changes_apply_at_once(request, monkeypatch):
     straight after the commit. Tests that commit for real (``transactional_db``,
     live servers) keep the real ``on_commit``: tests/portfolio/test_cache.py shows
     that a rolled-back change bumps nothing there."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    commits = marker is not None and marker.kwargs.get("transaction", False)
+    if commits or {"transactional_db", "live_server"} & set(request.fixturenames):
         yield
         return
     monkeypatch.setattr(site_cache, "_on_commit", lambda callback: callback())

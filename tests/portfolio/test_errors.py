@@ -28,6 +28,7 @@ urlpatterns = [
     path("database-down/", database_down_view),
     path("", include("portfolio.urls")),
 ]
+handler500 = "portfolio.views.server_error"  # as portfolio/urls.py sets it
 
 
 @pytest.fixture(autouse=True)
@@ -86,27 +87,34 @@ def test_500_renders_without_a_database():
 
 
 @override_settings(ROOT_URLCONF=__name__)
-def test_500_through_the_whole_stack_when_the_database_is_down(client, caplog):
-    """A request whose view hits a dead database gets the styled 500 page, through
-    every middleware, and nothing on the way out tries the database again."""
+def test_503_through_the_whole_stack_when_the_database_is_down(client, caplog):
+    """A request whose view hits a dead database gets the styled 503 page (an outage,
+    not a bug: Retry-After, and the CDN may serve its stale copy), through every
+    middleware, and nothing on the way out tries the database again."""
     client.raise_request_exception = False
     down = OperationalError("connection refused")
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=down) as conn:
         response = client.get("/database-down/")
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
     assert conn.call_count == 1, "only the view's own query reached the database"
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     assert_accessible_shell(soup)
-    assert soup.h1.get_text(strip=True) == "Sorry, something went wrong on our side"
+    assert soup.h1.get_text(strip=True) == "We'll be back in a moment"
     assert not response.cookies
     assert any("database-down" in record.getMessage() for record in caplog.records), (
         "the error is logged for the team"
     )
 
 
-def test_500_template_is_self_contained():
-    """No base layout, no context processors, no tags that read settings or pages."""
-    source = get_template("500.html").template.source
-    assert "{% extends" not in source
-    for needs_context in ("chrome.", "settings.", "request.", "page.", "{% include", "pageurl"):
-        assert needs_context not in source, needs_context
+@pytest.mark.parametrize("name", ["500.html", "503.html"])
+def test_error_templates_are_self_contained(name):
+    """No site layout, no context processors, no tags that read settings or pages:
+    each extends only the standalone error layout, which is self-contained too."""
+    source = get_template(name).template.source
+    assert source.startswith('{% extends "error_standalone.html" %}')
+    for template in (name, "error_standalone.html"):
+        source = get_template(template).template.source
+        for needs_context in ("chrome.", "settings.", "request.", "page.", "{% include", "pageurl"):
+            assert needs_context not in source, (template, needs_context)
+    assert "{% extends" not in get_template("error_standalone.html").template.source

@@ -8,3 +8,6 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         # Connects the signals that keep the cached header and footer fresh.
         from portfolio.base import chrome  # noqa: F401
+        from portfolio.base.forms import register_text_cleaning
+
+        register_text_cleaning()

@@ -30,6 +30,12 @@ DAMAGED_FILE = (
     "Export it again from the original and upload the new file."
 )
 
+UNSUPPORTED_FORMAT_ADVICE = (
+    "Web browsers can't show this kind of file (a TIFF from a microscope or scanner, "
+    "say): open it in an image editor and export it as PNG (for microscope images, "
+    "charts and diagrams) or JPEG (for photos), then upload that."
+)
+
 
 class CheckedImageField(WagtailImageField):
     """Wagtail's image field, refusing damaged files with a form error.
@@ -39,6 +45,13 @@ class CheckedImageField(WagtailImageField):
     raise an `OSError`: a server error for the editor. One that breaks off
     later passes them, and fails on the site when its renditions are made.
     Both are refused here, while the editor can still do something about it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's message lists the formats; say what to do with a TIFF or BMP too.
+        self.error_messages["invalid_image_extension"] = (
+            f"{self.error_messages['invalid_image_extension']} {UNSUPPORTED_FORMAT_ADVICE}"
+        )
 
     def to_python(self, data):
         try:

@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from .images import animation_notice, web_ready
+from .images import animation_notice, make_stored_file_web_ready, web_ready
 from .text import clean_data, clean_text
 
 DESCRIPTION_HELP = (
@@ -88,17 +88,17 @@ class ImageForm(BaseImageForm):
         # uploader's form, the edit view).
         notice = animation_notice(getattr(self.instance, "file", None))
         if notice:
-            self.animation_notice = notice
             target = self.fields.get("file") or self.fields.get("title")
             if target is not None:
                 target.help_text = f"{notice} {target.help_text or ''}".strip()
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        notice = animation_notice(upload)
-        if notice:
-            self.animation_notice = notice
-        return upload
+    def save(self, commit=True):
+        if "file" not in self.fields and self.instance.file:
+            # The multiple uploader holds a file as a pending upload while it asks for the
+            # alt text, and stores the file as it came, not as the upload form cleaned it:
+            # make a stored high-bit-depth file web-ready here, before the image is saved.
+            make_stored_file_web_ready(self.instance)
+        return super().save(commit=commit)
 
 
 def check_decodes(upload):

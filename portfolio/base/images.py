@@ -80,6 +80,27 @@ def web_ready(upload):
     return replacement
 
 
+def make_stored_file_web_ready(image):
+    """Replace a Wagtail image's stored file by its `web_ready` version, if it needs one.
+
+    For files that reached storage without passing the upload form's file field
+    (the multiple uploader's pending uploads). The old file is deleted from
+    storage; the size, hash and dimensions are set again from the new one."""
+    with image.file.open("rb") as handle:
+        handle.seek(0)
+        data = handle.read()
+    stored = SimpleUploadedFile(os.path.basename(image.file.name), data)
+    ready = web_ready(stored)
+    if ready is stored:
+        return False
+    old_name = image.file.name
+    image.file.save(ready.name, ready, save=False)
+    image.file.storage.delete(old_name)
+    # As Wagtail's own upload views do after saving a file outside the form.
+    image._set_image_file_metadata()
+    return True
+
+
 def frame_count(file):
     """Frames in an image file (1 for a still image, or when it can't be read)."""
     if file is None:

@@ -327,3 +327,44 @@ def test_an_image_stored_before_the_checks_never_takes_a_page_down(client, site_
     assert "cannot write mode I;16 as JPEG" in caplog.text
     project = client.get(urls["project"]).content.decode()
     assert 'property="og:image"' not in project  # shared without a picture
+
+
+def test_templates_load_the_guarded_image_tags_and_no_other_library_clashes():
+    """`{% load wagtailimages_tags %}` gives the guarded library everywhere; the system
+    check that this silences (templates.W003) reports no other clashing name."""
+    from django.core.checks.templates import check_templates
+    from django.template import engines
+
+    libraries = engines["django"].engine.template_libraries
+    assert libraries["wagtailimages_tags"].tags["picture"].__module__ == (
+        "portfolio.templatetags.guarded_image_tags"
+    )
+    clashes = [m for m in check_templates(None) if m.id == "templates.W003"]
+    assert [m.msg.split("'")[1] for m in clashes] == ["wagtailimages_tags"]
+
+
+def test_the_multiple_uploader_stores_a_16_bit_image_web_ready_too(editor_client, site_tree):
+    """The multiple uploader keeps the file as it came while it asks for the alt text;
+    it must still end up as the 8-bit file every page can show."""
+    from wagtail.models import UploadedFile
+
+    collection = Collection.get_first_root_node().pk
+    response = editor_client.post(
+        reverse("wagtailimages:add_multiple"),
+        {
+            "files[]": SimpleUploadedFile("many.png", saved(drawn("I;16"), "PNG")),
+            "collection": collection,
+        },
+    )
+    assert response.json()["success"] is True
+    upload_file = UploadedFile.objects.get()
+    url = reverse("wagtailimages:create_multiple_from_uploaded_image", args=[upload_file.pk])
+    prefix = f"uploaded-image-{upload_file.pk}"
+    fields = {"title": "Many", "collection": collection, "tags": "", "description": "Cells."}
+    response = editor_client.post(url, {f"{prefix}-{k}": v for k, v in fields.items()})
+    assert response.json()["success"] is True
+    image = Image.objects.get()
+    with image.file.open("rb") as handle, PILImage.open(handle) as stored:
+        assert stored.mode == "L"
+    assert (image.width, image.height) == SIZE
+    check_pages_and_renditions(editor_client, site_tree, image)

@@ -210,6 +210,9 @@ class DonateClick(models.Model):
     destination = models.URLField(max_length=500)
     clicks = models.PositiveIntegerField(default=0)
 
+    # A counter no public page shows: counting a click leaves the cache alone.
+    changes_public_content = False
+
     class Meta:
         ordering = ["-date", "-clicks"]
         verbose_name = "donate click count"

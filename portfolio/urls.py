@@ -32,3 +32,5 @@ if settings.DEBUG or (settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "portfolio.views.server_error"

@@ -40,8 +40,8 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 
+from portfolio.base.cache import content_changed
 from portfolio.base.text import clean_text_fields
-from research.filters import facets_changed
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +79,8 @@ def bulk_create_pages(parent, pages, *, user=None, log_entries=True, index=True)
         Page.objects.using(using).filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
         if index:
             transaction.on_commit(lambda: index_pages(pages), using=using)
-        # No signals were sent: tell the listing its cached facet counts are stale.
-        transaction.on_commit(facets_changed, using=using)
+        # No signals were sent: cached figures and pages are stale once this commits.
+        content_changed()
     return pages
 
 

@@ -8,28 +8,24 @@ swapped, and nothing in a query string can raise.
 
 Facet counts are computed with every *other* filter applied, in ONE
 statement whatever the number of projects, and cached per filter state until
-projects, themes, institutions, researchers or view restrictions change
-(`facets_changed`, connected in research/signals.py).
+public content next changes (portfolio/base/cache.py).
 """
 
 import datetime
-import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils import timezone
 
+from portfolio.base.cache import cached
 from portfolio.base.search import search_query
-from portfolio.base.versions import bump_version
 
 MAX_VALUES_PER_PARAM = 20
 MAX_VALUE_LENGTH = 100
@@ -171,25 +167,10 @@ def _lead_name(output_field):
     )
 
 
-def research_cache_key(state):
-    """A cache key for what `state` names, valid until the research content changes."""
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-    return f"research-facets:{cache.get(FACETS_VERSION_KEY, 0)}:{digest}"
-
-
 def cached_until_research_changes(state, build):
     """`build()`, cached per `state` (a JSON-serialisable dict naming what was
-    computed, and from what) for FACET_CACHE_SECONDS or until the research content
-    next changes (see `facets_changed`), whichever comes first."""
-    seconds = getattr(settings, "FACET_CACHE_SECONDS", 0)
-    if not seconds:
-        return build()
-    key = research_cache_key(state)
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, seconds)
-    return found
+    computed, and from what) until public content next changes."""
+    return cached("research", state, build)
 
 
 def _in_themes(**lookup):
@@ -268,14 +249,6 @@ def _sqlite_ranked_ids(results):
         (score, -int(pk)) for pk, content_type, score in rows if content_type in content_types
     )
     return [-negative_pk for _, negative_pk in ranked]
-
-
-FACETS_VERSION_KEY = "research-facets-version"
-
-
-def facets_changed(**kwargs):
-    """Make every cached facet count stale (a signal receiver: takes any arguments)."""
-    bump_version(FACETS_VERSION_KEY)
 
 
 def _ranked_ids(text):
@@ -659,8 +632,8 @@ class ProjectFilter:
         return rows
 
     def _cached(self, kind, build, state=None):
-        """`build()`, cached per filter state (or the given `state`) until the research
-        content changes (see `facets_changed`), for callers that gave a `cache_scope`."""
+        """`build()`, cached per filter state (or the given `state`) until public content
+        changes, for callers that gave a `cache_scope`."""
         if self.cache_scope is None:
             return build()
         return cached_until_research_changes({"kind": kind, **(state or self._state())}, build)
@@ -672,19 +645,6 @@ class ProjectFilter:
             "theme": self.fixed_theme.pk if self.fixed_theme is not None else None,
             "filters": [pair for pair in self.params() if pair[0] != Param.SORT],
         }
-
-    @property
-    def form_cache_key(self):
-        """A key for the rendered filter form, which shows nothing but this state and its
-        facet counts: rendering its hundred-odd options costs more than the rest of the
-        page's template. Empty (nothing is cached) without a `cache_scope`."""
-        if self.cache_scope is None or not getattr(settings, "FACET_CACHE_SECONDS", 0):
-            return ""
-        return research_cache_key({"kind": "filter-form", "sort": self.sort, **self._state()})
-
-    @property
-    def form_cache_seconds(self):
-        return getattr(settings, "FACET_CACHE_SECONDS", 0) if self.form_cache_key else 0
 
     def _facet_rows(self):
         """Every facet's counts as rows of dim, key, label, sort and n, from ONE statement.

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -41,6 +42,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
+from portfolio.base.cache import cached
 from portfolio.base.chrome import get_chrome, remember_live_page
 from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage, SiteSettings
@@ -342,7 +344,14 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
 
     @path("themes/<slug:slug>/", name="theme")
     def theme_route(self, request, slug):
-        theme = get_object_or_404(Theme.objects.select_related("listing_image"), slug=slug)
+        # A snippet, not a page (no view restrictions): cached like the facet counts.
+        theme = cached(
+            "theme-by-slug",
+            slug,
+            lambda: Theme.objects.select_related("listing_image").filter(slug=slug).first(),
+        )
+        if theme is None:
+            raise Http404("No such theme")
         context = self.listing_context(request, fixed_theme=theme)
         if context["filter"].is_filtered:
             context["noindex"] = True
@@ -642,7 +651,8 @@ class ResearchProjectPage(BasePage):
         help_text="Describe the image. Leave empty to use the image's own description.",
     )
 
-    card_select_related = ("lead_researcher", "institution", "listing_image", "image")
+    card_select_related = ("lead_researcher", "institution")
+    card_image_fields = ("listing_image", "image")
     card_prefetch_related = ("themes",)
     image_alt_fields = {**BasePage.image_alt_fields, "image": "image_alt"}
 

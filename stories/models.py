@@ -259,7 +259,7 @@ class StoryPage(BasePage):
     )
     themes = ParentalManyToManyField("research.Theme", related_name="stories", blank=True)
 
-    card_select_related = ("listing_image", "hero_image")
+    card_image_fields = ("listing_image", "hero_image")
     image_alt_fields = {**BasePage.image_alt_fields, "hero_image": "hero_alt"}
     listing_order = ("-date", "-pk")
     tags = ClusterTaggableManager(through=StoryTag, blank=True)

@@ -2,23 +2,15 @@
 
 Every page shows the same navigation and charity details; reading them
 from site settings costs four queries (two settings rows and the pages their
-links point at). They are built once, cached (Redis in production, shared
-by all workers), and rebuilt when settings are saved or pages are
-published, unpublished, moved or deleted.
+links point at). They are built once and cached until content next changes
+(portfolio/base/cache.py), like a section's live index page.
 """
 
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Site
 
+from .cache import cached
 from .models import NavigationSettings, SiteSettings
 from .seo import share_image
-from .versions import bump_version
-
-VERSION_KEY = "site-chrome-version"
-TIMEOUT = 60 * 60
 
 
 def _links(stream, request):
@@ -66,33 +58,10 @@ def get_chrome(request):
         site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return {}
-    chrome = cache.get(f"site-chrome:{site.pk}:{cache.get(VERSION_KEY, 0)}")
-    if chrome is None:
-        chrome = build_chrome(site, request)
-        # Read the version after building: building may itself create the settings
-        # rows (and so bump the version); what was built reflects that state.
-        cache.set(f"site-chrome:{site.pk}:{cache.get(VERSION_KEY, 0)}", chrome, TIMEOUT)
+    chrome = cached("site-chrome", site.pk, lambda: build_chrome(site, request))
     if request is not None:
         request._site_chrome = chrome
     return chrome
-
-
-def cached_tree_value(key, build):
-    """`build()`, cached until the next change to the page tree or the settings.
-
-    For values read on every page that only change when pages are published,
-    unpublished, moved or deleted: a page's ancestors for its breadcrumbs, the
-    live index page of a section. `build` may return None (nothing to link to);
-    that is cached too."""
-    full_key = f"site-tree:{key}:{cache.get(VERSION_KEY, 0)}"
-    found = cache.get(full_key, _MISSING)
-    if found is _MISSING:
-        found = build()
-        cache.set(full_key, found, TIMEOUT)
-    return found
-
-
-_MISSING = object()
 
 
 def remember_live_page(request, page):
@@ -106,26 +75,11 @@ def live_page_of_type(request, model):
     remembered = getattr(request, "_live_pages", None) if request is not None else None
     if remembered is not None and model in remembered:
         return remembered[model]
-    page = cached_tree_value(
-        f"live:{model._meta.label}", lambda: model.objects.live().order_by("path").first()
+    page = cached(
+        "live-page", model._meta.label, lambda: model.objects.live().order_by("path").first()
     )
     if request is not None:
         if remembered is None:
             remembered = request._live_pages = {}
         remembered[model] = page
     return page
-
-
-def invalidate(**kwargs):
-    bump_version(VERSION_KEY)
-
-
-@receiver(post_save, sender=Site)
-@receiver(post_save, sender=SiteSettings)
-@receiver(post_save, sender=NavigationSettings)
-@receiver(post_delete, sender=Page)
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_page_move)
-def _settings_or_pages_changed(sender, **kwargs):
-    invalidate()

@@ -12,71 +12,27 @@ from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import DonateDestinationBlock, LinkBlock
-from .privacy import is_in_private_section, private_sections
+from .cache import cached
 from .search import search_variants
 
 
-def exclude_private(pages):
-    """Like Wagtail's `.public()`, without its separate query for the view restrictions,
-    so listings keep a fixed query count, and with no condition at all while no page
-    is private."""
-    paths = private_sections()["paths"]
-    if not paths:
-        return pages
-    private = models.Q()
-    for path in paths:
-        private |= models.Q(path__startswith=path)
-    return pages.exclude(private)
-
-
-def prefetch_card_renditions(pages):
-    """The renditions of every page's card image, in ONE query.
-
-    A card shows one of several images (a story's listing image, else its hero
-    image): prefetching each relation's renditions costs a query per relation,
-    and relying on the renditions cache costs a cache round trip per rendition.
-    The images the cards really show are known once the pages are loaded."""
-    images = [page.card_image for page in pages if isinstance(page, models.Model)]
-    images = [image for image in images if image is not None]
-    if images:
-        models.prefetch_related_objects(images, "renditions")
-
-
 class BasePageQuerySet(PageQuerySet):
-    _card_renditions = False
-
-    def public(self):
-        """Wagtail's `.public()`, from the cached private sections instead of a query."""
-        return exclude_private(self)
-
     def with_card_relations(self):
         """What a listing card of this page type needs, in fixed queries whatever the count.
 
         Each page type names its own card relations, so a reverse relation
-        (a theme's stories, say) can ask for cards without knowing the type.
-        The card images' renditions follow in one more query (see
-        `prefetch_card_renditions`)."""
-        queryset = self.select_related(*self.model.card_select_related).prefetch_related(
-            *self.model.card_prefetch_related
-        )
-        queryset._card_renditions = True
-        return queryset
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._card_renditions = self._card_renditions
-        return clone
-
-    def _fetch_all(self):
-        fetching = self._result_cache is None
-        super()._fetch_all()
-        if fetching and self._card_renditions:
-            prefetch_card_renditions(self._result_cache)
+        (a theme's stories, say) can ask for cards without knowing the type. Card
+        images are joined in; their renditions are not fetched here, because the
+        card's <picture> element is cached (templatetags/card_tags.py) and needs
+        them only when it is built."""
+        return self.select_related(
+            *self.model.card_select_related, *self.model.card_image_fields
+        ).prefetch_related(*self.model.card_prefetch_related)
 
     def newest_first(self):
         """Newest first, by what "new" means for this page type (a story's own date, say),
@@ -169,8 +125,10 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     image_alt_fields = {"listing_image": None, "social_image": None}
 
     show_in_menus_default = False
-    card_select_related = ("listing_image",)
+    card_select_related = ()
     card_prefetch_related = ()
+    #: The image relations a card may show (see `card_image`), joined into card listings.
+    card_image_fields = ("listing_image",)
     listing_order = ("-first_published_at", "-pk")
 
     objects = BasePageManager()
@@ -210,23 +168,14 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     def card_image(self):
         return self.listing_image
 
-    def get_view_restrictions(self):
-        """Wagtail's check on every request, skipped for a page in no private section."""
-        if not is_in_private_section(self):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
     def get_breadcrumbs(self):
         """Ancestors below the site root, for the breadcrumb trail and its JSON-LD.
 
         Fetched once per page instance: both the visible trail and the
         structured data use it."""
         if not hasattr(self, "_breadcrumbs"):
-            from .chrome import cached_tree_value  # chrome imports this module
-
-            self._breadcrumbs = cached_tree_value(
-                f"breadcrumbs:{self.pk}",
-                lambda: list(self.get_ancestors().filter(depth__gt=1)),
+            self._breadcrumbs = cached(
+                "breadcrumbs", self.pk, lambda: list(self.get_ancestors().filter(depth__gt=1))
             )
         return self._breadcrumbs
 

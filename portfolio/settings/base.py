@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "research",
     "stories",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -68,22 +69,24 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portfolio.base.middleware.RejectNulBytesMiddleware",
+    # Headers every response needs, cached or not, sit above the page cache.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before sessions and users: a cached page costs no database query (cache.py).
+    "portfolio.base.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's redirects, keeping the query string (utm_* campaign tags, filters).
     "portfolio.base.redirects.QueryStringRedirectMiddleware",
-    "portfolio.base.middleware.PublicCacheMiddleware",
 ]
 
-# Seconds a CDN (and browsers) may cache a page for anonymous visitors; 0 = off.
+# Seconds a CDN may keep a page for anonymous visitors (s-maxage; browsers keep it at
+# most a minute); 0 = no Cache-Control added. Longer when a purge is configured below.
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "0"))
-# How long the research listing keeps the facet counts of one filter state; any
-# change to the research content makes them stale at once (research/signals.py).
-FACET_CACHE_SECONDS = int(env("FACET_CACHE_SECONDS", "300"))
+PUBLIC_STALE_SECONDS = int(env("PUBLIC_STALE_SECONDS", "60"))
+PUBLIC_STALE_IF_ERROR_SECONDS = int(env("PUBLIC_STALE_IF_ERROR_SECONDS", "86400"))
 # Serve uploads from Django itself: only for a local production-like stack
 # (docker compose) without S3 or a web server in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
@@ -142,7 +145,14 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # for 100 ms of work, on every run. The site's queries are all short.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     jit = "on" if env_bool("POSTGRES_JIT") else "off"
-    options["options"] = f"{options.get('options', '')} -c jit={jit}".strip()
+    # A hung or unreachable database fails a request within DB_TIMEOUT_SECONDS (the
+    # visitor gets the 503 page) instead of holding a worker until gunicorn kills it.
+    # manage.py lifts the statement limit for commands (migrations, imports).
+    options.setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT_SECONDS", "5")))
+    statement_ms = int(float(env("DB_STATEMENT_TIMEOUT_SECONDS", "5")) * 1000)
+    options["options"] = (
+        f"{options.get('options', '')} -c jit={jit} -c statement_timeout={statement_ms}"
+    ).strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,19 +195,43 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
 
-# Cache: Redis when REDIS_URL is set, otherwise per-process memory.
+# Cache (portfolio/base/cache.py; README "How caching works"). Redis when REDIS_URL is
+# set: shared by every process, required in production. Without it, per-process
+# memory: correct for one process (runserver, tests), so the page cache stays off.
 REDIS_URL = env("REDIS_URL")
+# Seconds a Redis call may take before the site treats the cache as down, and how long
+# a process then skips Redis before trying it again.
+CACHE_TIMEOUT_SECONDS = float(env("CACHE_TIMEOUT_SECONDS", "0.5"))
+CACHE_RETRY_SECONDS = float(env("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portfolio.base.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portfolio"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry_seconds": CACHE_RETRY_SECONDS,
+                # One attempt per call: the backend's outage window, not redis-py's
+                # retries, decides when to try again.
+                "retry_on_timeout": False,
+                "retry": None,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Longest life of a value derived from content (facet counts, charts, chrome...); any
+# change to public content makes them all stale at once, whatever this says. 0 = off.
+CACHE_SECONDS = int(env("CACHE_SECONDS", "3600"))
+# Whole anonymous responses kept in the shared cache, at most this long; 0 = off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/donate/", "/documents/", "/media/")
+# The apps whose models are public content: saving or deleting any of their rows makes
+# the cache stale (unless the model says `changes_public_content = False`).
+CONTENT_APPS = ("portfolio", "research", "stories")
 
 # Wagtail's database search by default; OpenSearch/Elasticsearch when outgrown.
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
@@ -224,6 +258,33 @@ if SEARCH_BACKEND != "database":
     )
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# CDN purge on publish (Wagtail's frontend cache), configured by FRONTEND_CACHE:
+# "cloudflare" (CLOUDFLARE_BEARER_TOKEN, CLOUDFLARE_ZONEID), "cloudfront"
+# (CLOUDFRONT_DISTRIBUTION_ID) or "http" (FRONTEND_CACHE_LOCATION: a Varnish or other
+# endpoint that accepts PURGE). With a purge in place, the CDN may keep pages longer.
+FRONTEND_CACHE = env("FRONTEND_CACHE", "")
+_FRONTEND_CACHES = {
+    "": {},
+    "http": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_LOCATION", ""),
+    },
+    "cloudflare": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN", ""),
+        "ZONEID": env("CLOUDFLARE_ZONEID", ""),
+    },
+    "cloudfront": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID", ""),
+    },
+}
+if FRONTEND_CACHE not in _FRONTEND_CACHES:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE must be one of http, cloudflare, cloudfront, not {FRONTEND_CACHE!r}."
+    )
+WAGTAILFRONTENDCACHE = {"default": _FRONTEND_CACHES[FRONTEND_CACHE]} if FRONTEND_CACHE else {}
 
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Breast cancer research portfolio")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,7 +1,8 @@
 """Production: gunicorn behind a CDN, PostgreSQL, Redis, S3 media.
 
-Refuses to start without SECRET_KEY so that a missing variable can never
-fall back to a guessable key.
+Refuses to start without SECRET_KEY (a missing variable must never fall back
+to a guessable key) or REDIS_URL (a per-process cache would show each worker's
+own stale copy).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -10,10 +11,18 @@ from .base import *  # noqa: F403
 from .base import env, env_bool
 
 DEBUG = False
-PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
+# With a CDN purge on publish the CDN may keep pages a day; without one, five minutes.
+PUBLIC_CACHE_SECONDS = int(
+    env("PUBLIC_CACHE_SECONDS", "86400" if WAGTAILFRONTENDCACHE else "300")  # noqa: F405
+)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
+if not REDIS_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production: every gunicorn process must share one cache "
+        "(redis://host:6379/0)."
+    )
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

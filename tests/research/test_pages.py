@@ -160,7 +160,7 @@ def test_researcher_route_paginates_and_counts_led_and_co_investigated(site_tree
 
 def test_researcher_and_institution_figures_follow_every_change(site_tree, client, settings):
     """The figures are cached like the facet counts; each change shows at once."""
-    settings.FACET_CACHE_SECONDS = 300
+    settings.CACHE_SECONDS = 300
     leeds = InstitutionFactory(name="University of Leeds")
     asha = ResearcherFactory(first_name="Asha", last_name="Patel")
     ResearchProjectPageFactory(lead_researcher=asha, institution=leeds, award_amount=1000)
@@ -246,7 +246,8 @@ def make_full_projects(count):
 
 def queries_for(client, url):
     """Queries for a warm request: the first one creates image renditions and fills caches."""
-    assert client.get(url).status_code == 200
+    for _ in range(2):  # the first request may create settings rows: a content change
+        assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -88,7 +88,8 @@ def test_unknown_story_is_not_found(site_tree, client):
 
 def queries_for(client, url):
     """Queries for a warm request: the first one creates image renditions and fills caches."""
-    assert client.get(url).status_code == 200
+    for _ in range(2):  # the first request may create settings rows: a content change
+        assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -1,0 +1,447 @@
+"""The site's one application cache: what is cached, keyed by what, made stale by what.
+
+Read this module (and README "How caching works") to answer "why does the page
+still show the old number?".
+
+One content version
+-------------------
+Everything cached here is stored as ``(version, value)`` next to ONE content
+version (``VERSION_KEY``), an opaque token in the shared cache (Redis in
+production). A value counts only while its version is the current one, and the
+token and the value are read in one round trip (``get_many``). Any change to
+public content sets a new token after its transaction commits (see
+``INVALIDATED_BY`` below), so every process sees every change on its next
+request: nothing is kept per process.
+
+What uses it
+------------
+- ``cached(kind, parts, build)``: values derived from content (facet counts,
+  chart figures, search rankings, researcher and institution figures, the site
+  chrome, breadcrumbs, a section's index page, card pictures).
+- ``PageCacheMiddleware``: whole responses for anonymous visitors (pages, feeds,
+  sitemap, exports, API), keyed by the normalised URL.
+
+What is never cached: whether a visitor may see a page. Wagtail checks view
+restrictions from the database on every request (``Page.get_view_restrictions``
+and ``PageQuerySet.public()``), and no page that is restricted, or that a signed-in
+user, a preview or a form with a CSRF token produced, is stored.
+
+When the cache fails
+--------------------
+``ResilientRedisCache`` is Django's own Redis backend with short socket timeouts
+(``CACHE_TIMEOUT_SECONDS``, 0.5 s) that answers "nothing cached" instead of
+raising when Redis is down or hung, logs the outage once, and then skips Redis
+for ``CACHE_RETRY_SECONDS`` so a hung server costs at most one timeout per
+process per interval. Callers see a miss and compute from the database.
+"""
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+
+
+# --- The backend -------------------------------------------------------------------------
+
+_OUTAGES = {}  # server location -> monotonic time until which Redis is skipped
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's ``RedisCache`` that treats an unreachable Redis as an empty cache.
+
+    Django's backend raises on a connection error or a timeout, which made every
+    page answer 500 while Redis was down. Reads here answer the default (a miss)
+    and writes do nothing; the first failure is logged at ERROR and Redis is then
+    skipped, in this process, for ``OPTIONS["retry_seconds"]`` (default 5 s)
+    before one request tries it again; recovery is logged at WARNING. With the
+    socket timeouts set in settings (0.5 s), a hung Redis costs a request at most
+    one timeout per process per interval. Errors raised: none from Redis.
+    """
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_seconds = float(options.pop("retry_seconds", 5))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._outage_key = str(server)
+
+    def _guard(self, method, default, *args, **kwargs):
+        import redis
+
+        down_until = _OUTAGES.get(self._outage_key)
+        now = time.monotonic()
+        if down_until is not None and now < down_until:
+            return default
+        try:
+            result = getattr(super(), method)(*args, **kwargs)
+        except (redis.exceptions.RedisError, OSError) as error:
+            if down_until is None:
+                logger.error(
+                    "Cache unreachable (%s): serving from the database, retrying every %ss",
+                    error,
+                    self.retry_seconds,
+                )
+            _OUTAGES[self._outage_key] = now + self.retry_seconds
+            return default
+        if down_until is not None:
+            _OUTAGES.pop(self._outage_key, None)
+            logger.warning("Cache reachable again")
+        return result
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        return self._guard("set", None, key, value, version=version, **kwargs)
+
+    def set_many(self, data, timeout=None, version=None):
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        return self._guard("set_many", list(data), data, version=version, **kwargs)
+
+    def add(self, key, value, timeout=None, version=None):
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        return self._guard("add", False, key, value, version=version, **kwargs)
+
+    def touch(self, key, timeout=None, version=None):
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        return self._guard("touch", False, key, version=version, **kwargs)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", None, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard("incr", None, key, delta, version)
+
+    def clear(self):
+        return self._guard("clear", None)
+
+
+# --- The content version and cached values ------------------------------------------------
+
+
+def _new_version():
+    return uuid.uuid4().hex
+
+
+def _read(key=None):
+    """(current content version, the entry stored under `key`) in one round trip.
+
+    The version is None only when the cache cannot be reached: a missing version
+    (a fresh or flushed cache) is replaced by a new token, never by a reused one,
+    so entries stored before a flush can never be taken for current."""
+    keys = [VERSION_KEY] if key is None else [VERSION_KEY, key]
+    found = cache.get_many(keys)
+    version = found.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    return version, (found.get(key) if key is not None else None)
+
+
+def content_version():
+    """The current content version (an opaque string), or None if the cache is down."""
+    return _read()[0]
+
+
+def cache_key(kind, parts):
+    """A key for `kind` of value computed from `parts` (anything JSON can encode)."""
+    digest = hashlib.sha256(
+        json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
+    return f"{kind}:{digest}"
+
+
+def cached(kind, parts, build, timeout=None):
+    """`build()`, cached under `kind` and `parts` until public content next changes.
+
+    `parts` names everything the value depends on besides the content (a filter
+    state, a page id, today's date...). `timeout` (seconds) bounds how long an
+    entry may live at most; it defaults to ``CACHE_SECONDS``, and 0 turns the cache
+    off for this kind. A cache that cannot be reached is a miss: `build()` runs."""
+    seconds = settings.CACHE_SECONDS if timeout is None else timeout
+    if not seconds:
+        return build()
+    key = cache_key(kind, parts)
+    version, entry = _read(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
+    if version is not None:
+        cache.set(key, (version, value), seconds)
+    return value
+
+
+def _bump():
+    cache.set(VERSION_KEY, _new_version(), None)
+    if cache.get(VERSION_KEY) is None and settings.CACHE_SECONDS:
+        logger.error(
+            "Content changed while the cache was unreachable: cached pages may be stale "
+            "for up to CACHE_SECONDS (%ss)",
+            settings.CACHE_SECONDS,
+        )
+
+
+# Indirection for the test suite only: its transactions never commit (tests/conftest.py).
+_on_commit = transaction.on_commit
+
+
+def content_changed(**kwargs):
+    """Make every cached value stale once the current transaction commits.
+
+    A signal receiver (takes any arguments), and the call for code that writes
+    content without signals (bulk loads, imports). A rolled-back change bumps
+    nothing; outside a transaction the bump is immediate."""
+    _on_commit(_bump)
+
+
+# --- What invalidates it -------------------------------------------------------------------
+
+# Fields Wagtail writes when an editor saves a draft or locks a page: no public change.
+_BOOKKEEPING_FIELDS = frozenset(
+    {"latest_revision", "has_unpublished_changes", "draft_title", "locked", "locked_at",
+     "locked_by", "latest_revision_created_at"}
+)  # fmt: skip
+# Wagtail models whose rows appear on public pages, whatever app defines them.
+_WAGTAIL_CONTENT = (
+    Page,
+    PageViewRestriction,
+    Site,
+    BaseSiteSetting,
+    BaseGenericSetting,
+    AbstractImage,
+    AbstractDocument,
+    Redirect,
+)
+
+
+def changes_public_content(model):
+    """Whether saving or deleting a `model` row can change a public response.
+
+    Pages, view restrictions, sites, settings, images, documents and redirects,
+    and every model of the apps in ``CONTENT_APPS`` (snippets, orderables,
+    through tables) unless it sets ``changes_public_content = False`` (counters
+    such as donate clicks)."""
+    if issubclass(model, _WAGTAIL_CONTENT):
+        return True
+    return model._meta.app_label in settings.CONTENT_APPS and getattr(
+        model, "changes_public_content", True
+    )
+
+
+def _saved(sender, update_fields=None, raw=False, **kwargs):
+    if raw or not changes_public_content(sender):
+        return
+    if update_fields and set(update_fields) <= _BOOKKEEPING_FIELDS:
+        return
+    content_changed()
+
+
+def _deleted(sender, **kwargs):
+    if changes_public_content(sender):
+        content_changed()
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and changes_public_content(type(instance)):
+        content_changed()
+
+
+# The one table of what makes cached values and pages stale: (signal, receiver).
+INVALIDATED_BY = (
+    (page_published, content_changed),
+    (page_unpublished, content_changed),
+    (post_page_move, content_changed),
+    (post_save, _saved),  # pages, snippets, settings, view restrictions, images...
+    (post_delete, _deleted),
+    (m2m_changed, _m2m_changed),  # a project's themes, a story's related projects...
+)
+# Bulk loads and imports write without signals and call `content_changed` themselves.
+
+for _signal, _receiver in INVALIDATED_BY:
+    _signal.connect(_receiver, dispatch_uid=f"content-version-{_receiver.__name__}-{id(_signal)}")
+
+
+# --- The CDN ---------------------------------------------------------------------------------
+
+
+def purge_listing_pages(sender, instance, **kwargs):
+    """Purge from the CDN the pages that list a page just published or unpublished.
+
+    Wagtail's frontend cache (WAGTAILFRONTENDCACHE) purges the page itself; its
+    ancestors (the home page, the section's index) show it as a card, so they go
+    too. Other pages that mention it (a theme page, say) refresh when their
+    ``PUBLIC_CACHE_SECONDS`` run out. Sent after the commit, like Wagtail's own."""
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    batch = PurgeBatch()
+    batch.add_pages(instance.get_ancestors().filter(depth__gt=1))
+    batch.purge()
+
+
+page_published.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-published")
+page_unpublished.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-unpublished")
+
+
+# --- Whole responses for anonymous visitors ------------------------------------------------
+
+# Query parameters that never change a response: campaign tracking.
+_IGNORED_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+_STORED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Link",
+    "Access-Control-Allow-Origin",
+    "Last-Modified",
+    "ETag",
+    "X-Robots-Tag",
+)
+
+
+def normalised_url(request):
+    """Host, path and the query string sorted, without tracking parameters: the
+    page-cache key's source, so `?b=1&a=2` and `?a=2&b=1&utm_source=x` share one entry."""
+    params = sorted(
+        (name, value)
+        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if not name.startswith(_IGNORED_PARAMS)
+    )
+    return f"{request.get_host()}{request.path}?{urlencode(params)}"
+
+
+def _may_use_cache(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+    )
+
+
+def _may_store(request, response):
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and not any(word in control for word in ("private", "no-store", "no-cache", "max-age=0"))
+        and not getattr(getattr(request, "user", None), "is_authenticated", False)
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def public_cache_control(response):
+    """Cache-Control for a response anonymous visitors share, for browsers and the CDN.
+
+    ``PUBLIC_CACHE_SECONDS`` is the CDN's lifetime (``s-maxage``); browsers keep a
+    page at most a minute. ``stale-while-revalidate`` lets the CDN answer at once
+    while it refreshes, and ``stale-if-error`` keeps the site readable through an
+    origin outage (RFC 5861)."""
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    if not seconds:
+        return
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=min(60, seconds),
+        s_maxage=seconds,
+        stale_while_revalidate=settings.PUBLIC_STALE_SECONDS,
+        stale_if_error=settings.PUBLIC_STALE_IF_ERROR_SECONDS,
+    )
+
+
+class PageCacheMiddleware:
+    """Whole responses for anonymous visitors, from the shared cache.
+
+    Placed before the session and authentication middleware: a hit costs one
+    cache round trip (the content version and the entry together) and no
+    database query, so cached pages are still served while the database is
+    down. Keyed by the normalised URL (``normalised_url``); stale as soon as the
+    content version changes; kept at most ``PAGE_CACHE_SECONDS``.
+
+    Used: GET/HEAD without a session cookie or an Authorization header, outside
+    ``PAGE_CACHE_EXCLUDED_PATHS`` (the admin, previews, /donate/, documents).
+    Stored: 200 responses that are not streamed, set no cookie, used no CSRF
+    token (so no form's token is ever shared), are not marked private or
+    no-store, and came from no signed-in user or preview. Responses to anonymous
+    visitors also get ``public_cache_control``'s headers for the CDN.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_use_cache(request):
+            response = self.get_response(request)
+            if self._public(request, response):
+                public_cache_control(response)
+            return response
+        key = cache_key("page", normalised_url(request))
+        version, entry = _read(key)
+        if version is not None and entry is not None and entry[0] == version:
+            return self._rebuild(request, entry[1])
+        response = self.get_response(request)
+        if _may_store(request, response):
+            public_cache_control(response)
+            if version is not None:
+                stored = {
+                    "content": response.content,
+                    "headers": [
+                        (h, response[h]) for h in _STORED_HEADERS if response.has_header(h)
+                    ],
+                }
+                cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _public(request, response):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+            and _may_store(request, response)
+        )
+
+    @staticmethod
+    def _rebuild(request, stored):
+        response = HttpResponse(stored["content"])
+        for header, value in stored["headers"]:
+            response[header] = value
+        public_cache_control(response)
+        patch_vary_headers(response, ("Cookie",))
+        response["X-Cache"] = "hit"
+        return response

@@ -85,12 +85,19 @@ def make_stored_file_web_ready(image):
 
     For files that reached storage without passing the upload form's file field
     (the multiple uploader's pending uploads). The old file is deleted from
-    storage; the size, hash and dimensions are set again from the new one."""
-    with image.file.open("rb") as handle:
-        handle.seek(0)
-        data = handle.read()
-    stored = SimpleUploadedFile(os.path.basename(image.file.name), data)
-    ready = web_ready(stored)
+    storage; the size, hash and dimensions are set again from the new one. Returns
+    whether the file was replaced."""
+    try:
+        with image.file.open("rb") as handle:
+            handle.seek(0)
+            data = handle.read()
+        stored = SimpleUploadedFile(os.path.basename(image.file.name), data)
+        ready = web_ready(stored)
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
+        # A missing or unreadable file: nothing to convert here, and saving the
+        # image's details must not fail for it (renditions are guarded anyway).
+        logger.warning("Could not check the stored file of %r", image, exc_info=True)
+        return False
     if ready is stored:
         return False
     old_name = image.file.name

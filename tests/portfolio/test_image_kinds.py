@@ -368,3 +368,12 @@ def test_the_multiple_uploader_stores_a_16_bit_image_web_ready_too(editor_client
         assert stored.mode == "L"
     assert (image.width, image.height) == SIZE
     check_pages_and_renditions(editor_client, site_tree, image)
+
+
+def test_checking_a_stored_file_that_went_missing_changes_nothing(db):
+    from portfolio.base.images import make_stored_file_web_ready
+    from tests.portfolio.factories import ImageFactory
+
+    image = ImageFactory()
+    image.file.storage.delete(image.file.name)
+    assert make_stored_file_web_ready(image) is False

@@ -136,8 +136,9 @@ def test_search_variants_carry_every_form():
     assert {"tumours", "tumors"} <= words
 
 
-@pytest.mark.django_db(transaction=True)
-def test_bulk_loaded_and_reindexed_projects_are_found_the_same_way(client, site_tree):
+def test_bulk_loaded_and_reindexed_projects_are_found_the_same_way(
+    client, site_tree, django_capture_on_commit_callbacks
+):
     """The bulk loader (360Giving import, generate_projects) indexes the normalised
     field too, and so does `update_index` after it; its text is cleaned on the way in."""
     from django.core.management import call_command
@@ -153,7 +154,9 @@ def test_bulk_loaded_and_reindexed_projects_are_found_the_same_way(client, site_
         lead_researcher=lead,
         institution=lead.institution,
     )
-    bulk_create_pages(site_tree.research, [page])
+    # The loader indexes the pages once they are committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_create_pages(site_tree.research, [page])
     assert ResearchProjectPage.objects.get(pk=page.pk).title == "Ki-67 in BRCA1/2 carriers"
     title = "Ki-67 in BRCA1/2 carriers"
     for text in ("ki 67", "BRCA2", "Zoe Muller"):

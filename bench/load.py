@@ -227,6 +227,8 @@ def main():
             return results
 
         with Gunicorn(env, workers=args.workers) as server:
+            for _ in range(2 * args.workers):  # every worker booted and serving
+                assert fetch(server.url + "/static/css/site.css", timeout=120)[0] == 200
             static = wrk(server.url + "/static/css/site.css", args.duration)
             rows.append(("static file", "site.css", static))
             cached = throughput(server, "page cache on")
@@ -270,7 +272,7 @@ def main():
     print("\n| run | page | requests/s | ratio to static | p50 ms | p95 ms | p99 ms | statuses |")
     print("|---|---|---|---|---|---|---|---|")
     for label, name, f in rows:
-        ratio = f["rps"] / static["rps"] if label.startswith("page cache") else None
+        ratio = f["rps"] / max(static["rps"], 1) if label.startswith("page cache") else None
         statuses = ", ".join(f"{code}: {n}" for code, n in sorted(f["statuses"].items()))
         if f["errors"]:
             statuses += f", socket errors: {f['errors']}"
@@ -281,7 +283,7 @@ def main():
         )
     for name, f in cached.items():
         if f["rps"] < RATIO_TARGET * static["rps"]:
-            failures.append(f"{name}: {f['rps'] / static['rps']:.0%} of the static ceiling")
+            failures.append(f"{name}: {f['rps'] / max(static['rps'], 1):.0%} of the static ceiling")
     bad = sum(n for code, n in mix["statuses"].items() if not 200 <= code < 300) + mix["errors"]
     if bad:
         failures.append(f"mixed run: {bad} errors or non-2xx")

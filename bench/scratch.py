@@ -19,9 +19,11 @@ def scratch_postgres(url, prefix):
     scratch = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
     def drop():
+        from django.conf import settings
         from django.db import connections
 
-        connections.close_all()
+        if settings.configured:  # a script that never set Django up has no connection
+            connections.close_all()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 

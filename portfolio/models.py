@@ -2,7 +2,8 @@
 strategy and standard pages. The shared base lives in `portfolio.base`.
 """
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
@@ -217,14 +218,40 @@ class DonateClick(models.Model):
         ordering = ["-date", "-clicks"]
         verbose_name = "donate click count"
         indexes = [models.Index(fields=["date", "page", "theme"])]
+        constraints = [
+            # One row per counting key. page and theme may be null (an unknown or
+            # removed page, no theme), and SQL treats nulls as distinct in a unique
+            # index, so the index is on COALESCE(id, 0): ids start at 1.
+            models.UniqueConstraint(
+                "date",
+                Coalesce("page", 0),
+                Coalesce("theme", 0),
+                "destination",
+                name="donateclick_one_row_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.clicks} click(s)"
 
     @classmethod
     def record(cls, *, date, page, theme, destination):
-        """Add one click. Two concurrent first clicks may make two rows for one key;
-        the report sums rows, so counts stay right."""
+        """Add exactly one click to the row for this key, creating it if needed.
+
+        Safe under concurrency without a lock: the increment is a single UPDATE
+        (``clicks = clicks + 1``); when no row exists yet, the INSERT runs in a
+        savepoint and the unique constraint ``donateclick_one_row_per_key`` makes a
+        concurrent second INSERT fail (PostgreSQL waits for the first to commit),
+        so the loser retries the UPDATE, which now finds the winner's row.
+        """
         key = {"date": date, "page": page, "theme": theme, "destination": destination}
-        if not cls.objects.filter(**key).update(clicks=models.F("clicks") + 1):
-            cls.objects.create(clicks=1, **key)
+        for _ in range(3):
+            if cls.objects.filter(**key).update(clicks=models.F("clicks") + 1):
+                return
+            try:
+                with transaction.atomic():
+                    cls.objects.create(clicks=1, **key)
+                return
+            except IntegrityError:
+                continue  # another request created the row first: count on it
+        raise RuntimeError(f"Could not count a donate click for {key!r}")

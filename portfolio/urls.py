@@ -1,7 +1,6 @@
 import re
 
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -10,10 +9,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portfolio import views
+from portfolio.base.security import password_reset_request
 from portfolio.donate import donate_redirect
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
+    # No /django-admin/: nothing needs Django's admin, and one login page is one to guard.
+    # Wagtail's password-reset form, throttled like the login (portfolio/base/security.py).
+    path("admin/password_reset/", password_reset_request),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -3,13 +3,22 @@
 All three take exactly the listing's query string (see `research.filters`),
 so "download what I am looking at" is one link. CSV and 360Giving stream
 every matching project, in constant memory; the JSON API is paginated.
+
+Open data: every response says its licence (the site setting, CC BY 4.0 by
+default) in a ``Link: <…>; rel="license"`` header, and carries
+``Access-Control-Allow-Origin: *`` so other sites' scripts can read it (they
+are public, read-only and cookie-free). A download whose query names a filter
+value the site does not know answers 400 with the reason, never everything.
 """
 
 import csv
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.html import strip_tags
+
+from portfolio.base.chrome import get_chrome
+from portfolio.base.richtext import rich_text_to_plain
+from portfolio.base.spreadsheets import safe_row
 
 CSV_COLUMNS = [
     "title",
@@ -40,18 +49,6 @@ class _Echo:
         return value
 
 
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas: a cell must never start with = + - @."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _plain(html):
-    return " ".join(strip_tags(html or "").split())
-
-
 def _project_urls(index_page, request):
     """A function giving each project's absolute URL from its url_path: no query per project."""
     base = index_page.get_full_url(request)
@@ -79,7 +76,7 @@ def _rows(projects, url_for):
             project.start_date.isoformat() if project.start_date else "",
             project.end_date.isoformat() if project.end_date else "",
             project.trial_registration,
-            _plain(project.lay_summary),
+            rich_text_to_plain(project.lay_summary),
         ]
 
 
@@ -91,24 +88,79 @@ def _export_queryset(project_filter):
     )
 
 
+def open_data_licence(request):
+    """(name, url) of the licence the data is published under, from the site settings
+    (through the cached site chrome: no query)."""
+    name, url = get_chrome(request)["open_data_licence"]
+    return name, url
+
+
+def open_data_headers(response, request):
+    """Mark a public read-only data response: its licence, and readable from any origin."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Link"] = f'<{open_data_licence(request)[1]}>; rel="license"'
+    return response
+
+
+def unknown_filters_response(project_filter, request):
+    """400 naming each filter value the site does not know, or None when all are known.
+
+    A download must never silently give every project when the asker meant a subset.
+    """
+    if not project_filter.unknown:
+        return None
+    lines = [f"Unknown {what}: {value!r}" for what, value in project_filter.unknown]
+    lines.append(
+        "Nothing was downloaded. Use the values the listing's filters offer "
+        "(the JSON API's facets list them)."
+    )
+    response = HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+    return open_data_headers(response, request)
+
+
+def openapi_response(index_page, request):
+    """The OpenAPI description of the API and these downloads (see research/openapi.py)."""
+    from research.openapi import openapi_document  # it imports the models, like giving360
+
+    licence_name, licence_url = open_data_licence(request)
+    document = openapi_document(
+        index_page.get_full_url(request).rstrip("/"),
+        licence_name,
+        licence_url,
+        get_chrome(request)["charity_name"],
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    return open_data_headers(response, request)
+
+
 def csv_response(project_filter, index_page, request):
+    refused = unknown_filters_response(project_filter, request)
+    if refused:
+        return refused
     projects = _export_queryset(project_filter).iterator(chunk_size=CHUNK)
     url_for = _project_urls(index_page, request)
 
     def rows():
         writer = csv.writer(_Echo())
+        # The UTF-8 byte-order mark tells Excel the file is UTF-8 (else "Müller" shows "MÃ¼ller").
+        yield "\ufeff"
         for row in _rows(projects, url_for):
-            yield writer.writerow([_safe_cell(cell) for cell in row])
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="research-projects-{stamp}.csv"'
-    return response
+    return open_data_headers(response, request)
 
 
 def giving360_response(project_filter, request):
     from research import giving360  # it imports the models, which import this module
 
+    refused = unknown_filters_response(project_filter, request)
+    if refused:
+        return refused
     queryset = project_filter.results().order_by()
     response = StreamingHttpResponse(
         giving360.iter_package_chunks(queryset, request=request),
@@ -116,7 +168,7 @@ def giving360_response(project_filter, request):
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="360giving-{stamp}.json"'
-    return response
+    return open_data_headers(response, request)
 
 
 def _project_json(project, url):
@@ -125,7 +177,7 @@ def _project_json(project, url):
         "id": project.pk,
         "title": project.title,
         "url": url,
-        "lay_summary": _plain(project.lay_summary),
+        "lay_summary": rich_text_to_plain(project.lay_summary),
         "status": project.status,
         "themes": [{"slug": t.slug, "name": t.name} for t in project.themes.all()],
         "lead_researcher": (
@@ -165,7 +217,9 @@ def api_response(project_filter, facets, index_page, request):
     def page_link(number):
         return f"{api_url}?{query}&page={number}" if query else f"{api_url}?page={number}"
 
+    licence_name, licence_url = open_data_licence(request)
     data = {
+        "license": {"name": licence_name, "url": licence_url},
         "count": page.paginator.count,
         "page": page.number,
         "num_pages": page.paginator.num_pages,
@@ -181,4 +235,5 @@ def api_response(project_filter, facets, index_page, request):
             for facet in facets
         },
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return open_data_headers(response, request)

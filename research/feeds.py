@@ -10,16 +10,8 @@ This module works on the pages it is given and imports no models, so
 `research.models` can import it without a cycle.
 """
 
-from html import unescape
-
-from django.utils.html import strip_tags
-
 from portfolio.base.feeds import PageFeed
-
-
-def plain_text(html):
-    """Rich text as one line of plain words: tags dropped, entities decoded."""
-    return " ".join(unescape(strip_tags(html or "")).split())
+from portfolio.base.richtext import rich_text_to_plain
 
 
 class ThemeProjectsFeed(PageFeed):
@@ -38,7 +30,7 @@ class ThemeProjectsFeed(PageFeed):
         )
 
     def item_summary_text(self, item):
-        return item.listing_summary or plain_text(item.lay_summary)
+        return item.listing_summary or rich_text_to_plain(item.lay_summary, one_line=True)
 
     def item_author_names(self, item):
         return [person.full_name for person in item.all_researchers]

@@ -280,6 +280,7 @@ class ProjectFilter:
         self.fixed_theme = fixed_theme
         self.today = today or timezone.localdate()
         self.notes = []
+        self.unknown = []  # (parameter, value) pairs the filter ignored: downloads refuse them
 
         theme_slugs = _clean_values(data.getlist(Param.THEME)) if fixed_theme is None else []
         self.themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
@@ -313,6 +314,7 @@ class ProjectFilter:
         self.year_to = _year(data.get(Param.YEAR_TO))
         for param in (Param.YEAR_FROM, Param.YEAR_TO):
             if data.get(param, "").strip() and _year(data.get(param)) is None:
+                self.unknown.append((param, data.get(param)[:40]))
                 self.notes.append(
                     f"We ignored the award year “{data.get(param)[:20]}”: "
                     f"use a year from {YEAR_MIN} to {YEAR_MAX}."
@@ -343,6 +345,7 @@ class ProjectFilter:
     def _note_unknown(self, what, given, known):
         for value in given:
             if value not in known:
+                self.unknown.append((what, value[:40]))
                 self.notes.append(f"We ignored the {what} “{value[:40]}” because we don’t know it.")
 
     # Conditions -----------------------------------------------------------

@@ -20,19 +20,29 @@ is streamed, with constant queries however many projects there are.
 ==========================  ===============================================
 360Giving field             Where it comes from
 ==========================  ===============================================
-id                          ``360G-<GIVING360_PREFIX>-<grant_reference>``
+id                          ``360G-<GIVING360_PREFIX>-<grant_reference>``;
+                            an imported 360G- id or another funder's id
+                            is kept as it is (never prefixed twice)
 title                       page title
-description                 lay summary as plain text (HTML removed; falls
-                            back to the listing summary, then the title)
+description                 lay summary as plain text (portfolio.base.
+                            richtext), else the listing summary, else none
 currency / amountAwarded    ``GBP`` / award amount
 awardDate                   award date (YYYY-MM-DD)
-plannedDates                start date, end date, duration in months
+plannedDates                start date, end date, duration in months (as
+                            imported, else computed from the dates)
 recipientOrganization       the institution: ``id`` is its org-id, or
                             ``360G-<prefix>-org-<slug>`` when it has none;
-                            name, addressLocality (city), addressCountry,
-                            url (website)
-fundingOrganization         ``settings.CHARITY_ORG_ID`` and the site
+                            name, charityNumber/companyNumber (from GB-CHC,
+                            GB-SC, GB-NIC, GB-COH org-ids), addressLocality
+                            (city), addressCountry (country name, pycountry),
+                            url (website), location (see giving360_codes)
+beneficiaryLocation         the institution's region or nation with its
+                            ONS geocode; the country outside the UK
+fundingOrganization         the project's own funder when imported from
+                            another funder's data, else
+                            ``settings.CHARITY_ORG_ID`` and the site
                             settings' charity name
+grantProgramme              the project's funding scheme
 classifications             one per theme: vocabulary ``<prefix>-themes``,
                             code = theme slug, title = theme name
 relatedDocument             one per publication: id ``doi:…`` (or
@@ -42,22 +52,37 @@ dateModified                when the page was last published
 url, dataSource             the project page's absolute URL
 ==========================  ===============================================
 
+Package metadata: ``license`` is the site settings' open data licence (CC BY
+4.0 by default); ``issued``/``modified`` are the latest publish time of an
+exported project, not the time of the request.
+
 Keys without a value are left out rather than written as null (the schema
-rejects nulls in many places). Absolute URLs use the request's host when
-there is a request, otherwise ``settings.WAGTAILADMIN_BASE_URL``, otherwise
-the Site's own root URL.
+rejects nulls in many places). Absolute URLs use the root URL of the Site
+record that serves the request when there is one (as the CSV, API, feeds and
+JSON-LD do: a forged ``Host`` header never reaches the file), otherwise
+``settings.WAGTAILADMIN_BASE_URL``, otherwise the default Site's root URL.
 
 Import (`import_grants`, `manage.py import_360giving FILE`)
 -----------------------------------------------------------
-Reads a 360Giving JSON package (``{"grants": [...]}``) or a CSV with the
-standard's column titles ("Identifier", "Amount Awarded", "Recipient
-Org:Name"... as in the official spreadsheet template; JSON paths such as
-``recipientOrganization/0/id`` work as column names too).
+Reads a 360Giving JSON package (``{"grants": [...]}``), an XLSX or ODS
+spreadsheet (converted by flattentool against the official schema, so the
+official template's separate sheets are read: see giving360_spreadsheet), or
+a CSV with the standard's column titles ("Identifier", "Amount Awarded",
+"Recipient Org:Name"...; JSON paths such as ``recipientOrganization/0/id``
+work as column names too; ``,`` or ``;`` separated). Columns that are not
+360Giving fields are reported as not used.
 
 * All or nothing. Every grant is checked before anything is written; if any
   problem is found nothing is written and each problem is reported on its own
-  line, naming the grant and the field. Otherwise everything is written in
-  one transaction.
+  line, naming the grant, the field and the value. Otherwise everything is
+  written in one transaction.
+* Quality notices, as 360Giving's data quality tool draws them, are warnings,
+  not problems: a planned end date before the start date (both dates are
+  dropped, never kept contradictory), an amount of 0, a grant id without
+  ``360G-``, an org-id whose prefix is not in the org-id.guide register.
+* Another funder's grant (no fundingOrganization with
+  ``settings.CHARITY_ORG_ID``) is a problem unless ``allow_other_funders``
+  (``--allow-other-funders``); then the project keeps that funder.
 * Required: ``id``, ``title``, ``currency`` (GBP only: award amounts are
   stored in pounds and converting would need the rate at the award date),
   ``amountAwarded`` (a number, 0 or more), ``awardDate``, a
@@ -68,29 +93,36 @@ Org:Name"... as in the official spreadsheet template; JSON paths such as
   by name. ``description`` is optional (warning; a new project then has an
   empty lay summary for editors to write).
 * Dates may be YYYY-MM-DD, a full ISO date-time (its date part is used as
-  written) or DD/MM/YYYY (as UK spreadsheets write them); planned start and
-  end dates may also be YYYY-MM or YYYY (first or last day). The end date
-  must not be before the start date.
+  written) or DD/MM/YYYY with or without a time (as UK spreadsheets write
+  them: ``01/04/2021 00:00``); planned start and end dates may also be YYYY-MM
+  or YYYY (first or last day). A planned duration in months is kept; dates
+  the file does not give are left as they are. Amounts may start with ``£``.
 * Projects are keyed by grant id: ``360G-<prefix>-`` is removed from our own
   ids to give the grant reference; anyone else's id is kept whole and must
   fit the reference field (60 characters).
 * Institutions are keyed by recipient org id (``360G-<prefix>-org-<slug>``
   ids by slug), then by name (case-insensitive). A new institution gets the
-  org's name, city, country and website; an org id is stored only when it is
-  an org-id.guide id. If the name is taken by an institution with a
-  different org id, the new one is named "Name (ORG-ID)". Existing
-  institutions are never changed by an import. New institutions have no
-  region unless the file names a UK nation or London: editors should set it.
+  org's name, city, country (ISO code from a name or code, via pycountry) and
+  website; an org id is stored only when it is an org-id.guide id. An
+  institution created earlier in the same file without an id gains the id of
+  a later grant's same-name recipient. If the name is taken by an institution
+  with a different org id, the new one is named "Name (ORG-ID)". Existing
+  institutions are never changed by an import. A new institution's region
+  comes from an ONS region or nation code in the org's ``location``, else
+  from a UK nation or London named in its address, else it is empty for
+  editors to set; outside the UK it is "outside-uk".
 * Themes come from ``classifications``: a classification matches a theme
   whose slug equals its code or whose name equals its title
   (case-insensitively). An unknown classification creates a new theme (slug
-  from the code or title; its short description is the classification's
+  from the code or title, underscores as hyphens: ``dormant_cells`` gives
+  ``dormant-cells``; its short description is the classification's
   description, if any, for editors to complete). A grant without
   classifications gives a new project no themes and leaves an existing
   project's themes alone. A new theme's name longer than 80 characters is cut
   short (warning).
 * Publications come from ``relatedDocument`` entries whose URL is a doi.org
   or PubMed link; other documents are ignored.
+* The first ``grantProgramme`` title becomes the project's funding scheme.
 * Optional fields that are absent (no ``description``, ``plannedDates``,
   ``classifications`` or ``relatedDocument`` key) leave an existing project's
   value alone; present ones replace it. Fields the standard does not carry
@@ -127,14 +159,16 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.models import Site
 from wagtail.search.backends import get_search_backends
 
 from portfolio.base.models import SiteSettings
+from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.text import clean_text
+from research import giving360_codes as codes
 from research.bulk import bulk_create_pages
+from research.giving360_spreadsheet import SpreadsheetError, detect_format, unflatten_spreadsheet
 from research.models import (
     Institution,
     ProjectOutput,
@@ -147,8 +181,10 @@ from research.models import (
 SCHEMA_VERSION = "1.4"
 CURRENCY = "GBP"
 DEFAULT_FUNDER_NAME = "Breast Cancer Now"
+DEFAULT_LICENCE_URL = SiteSettings._meta.get_field("open_data_licence_url").default
 THEME_NAME_LENGTH = Theme._meta.get_field("name").max_length
 REFERENCE_LENGTH = ResearchProjectPage._meta.get_field("grant_reference").max_length
+SCHEME_LENGTH = ResearchProjectPage._meta.get_field("funding_scheme").max_length
 MAX_AMOUNT = Decimal("9999999999.99")  # award_amount: 12 digits, 2 decimal places
 CHUNK = 500
 
@@ -173,6 +209,10 @@ def own_id_prefix():
 
 
 def grant_id(reference):
+    """The 360Giving id of a grant reference: ours get ``360G-<prefix>-``; a reference that is
+    already a 360Giving id (another publisher's grant, kept whole on import) is used as it is."""
+    if reference.upper().startswith("360G-"):
+        return reference
     return f"{own_id_prefix()}{reference}"
 
 
@@ -194,20 +234,6 @@ def themes_vocabulary():
 
 
 # --- text ---------------------------------------------------------------------------------
-
-_BREAK_RE = re.compile(r"<br\s*/?>", re.I)
-_BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|blockquote|div)\s*>", re.I)
-
-
-def html_to_text(value):
-    """Rich text as plain text: paragraphs separated by a blank line, tags and entities gone."""
-    if not value:
-        return ""
-    value = _BREAK_RE.sub("\n", value)
-    value = _BLOCK_END_RE.sub("\n\n", value)
-    value = html.unescape(strip_tags(value))
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", value))
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def text_to_html(value):
@@ -269,6 +295,7 @@ class ExportContext:
     funder_name: str
     base_url: str
     root_paths: list  # [(root url_path, root_url)], most specific first
+    licence_url: str = DEFAULT_LICENCE_URL
 
     @classmethod
     def build(cls, request=None):
@@ -278,16 +305,21 @@ class ExportContext:
             )
         )
         default = next((s for s in sites if s.is_default_site), sites[0] if sites else None)
-        funder_name = DEFAULT_FUNDER_NAME
+        funder_name, licence_url = DEFAULT_FUNDER_NAME, DEFAULT_LICENCE_URL
         if default is not None:
-            funder_name = (
+            row = (
                 SiteSettings.objects.filter(site=default)
-                .values_list("charity_name", flat=True)
+                .values_list("charity_name", "open_data_licence_url")
                 .first()
-                or DEFAULT_FUNDER_NAME
             )
+            if row:
+                funder_name = row[0] or DEFAULT_FUNDER_NAME
+                licence_url = row[1] or DEFAULT_LICENCE_URL
         if request is not None:
-            base_url = f"{request.scheme}://{request.get_host()}"
+            # The Site record serving this request (Wagtail's own lookup, falling back to
+            # the default site), never the text of the request's Host header.
+            site = Site.find_for_request(request) or default
+            base_url = site.root_url if site is not None else ""
         elif getattr(settings, "WAGTAILADMIN_BASE_URL", ""):
             base_url = settings.WAGTAILADMIN_BASE_URL
         elif default is not None:
@@ -295,7 +327,12 @@ class ExportContext:
         else:
             base_url = ""
         root_paths = [(s.root_page.url_path, s.root_url) for s in sites]
-        return cls(funder_name=funder_name, base_url=base_url.rstrip("/"), root_paths=root_paths)
+        return cls(
+            funder_name=funder_name,
+            base_url=base_url.rstrip("/"),
+            root_paths=root_paths,
+            licence_url=licence_url,
+        )
 
     def page_url(self, page):
         for root_path, root_url in self.root_paths:
@@ -317,37 +354,60 @@ def _duration_months(start, end):
 def grant_for_project(project, context):
     """One project as a 360Giving grant (a dict ready for json.dumps)."""
     institution = project.institution
-    description = (
-        html_to_text(project.lay_summary)
-        or comparable_text(project.listing_summary)
-        or project.title
+    # A real description or none: the lay summary, else the editors' listing summary.
+    description = rich_text_to_plain(project.lay_summary) or comparable_text(
+        project.listing_summary
     )
+    reference = project.grant_reference
     grant = {
-        "id": grant_id(project.grant_reference),
+        # Another funder's grant keeps the id its publisher gave it.
+        "id": reference if project.funder_org_id else grant_id(reference),
         "title": project.title,
-        "description": description,
-        "currency": CURRENCY,
-        "amountAwarded": _number(project.award_amount),
-        "awardDate": project.award_date.isoformat(),
     }
+    if description:
+        grant["description"] = description
+    grant.update(
+        {
+            "currency": CURRENCY,
+            "amountAwarded": _number(project.award_amount),
+            "awardDate": project.award_date.isoformat(),
+        }
+    )
     planned = {}
     if project.start_date:
         planned["startDate"] = project.start_date.isoformat()
     if project.end_date:
         planned["endDate"] = project.end_date.isoformat()
-    if project.start_date and project.end_date:
+    if project.duration_months is not None:
+        planned["duration"] = project.duration_months
+    elif project.start_date and project.end_date:
         planned["duration"] = _duration_months(project.start_date, project.end_date)
     if planned:
         grant["plannedDates"] = [planned]
-    recipient = {"id": institution.org_id or fallback_org_id(institution), "name": institution.name}
+    org_id = institution.org_id or fallback_org_id(institution)
+    recipient = {"id": org_id, "name": institution.name, **codes.register_numbers(org_id)}
     if institution.city:
         recipient["addressLocality"] = institution.city
     if institution.country:
-        recipient["addressCountry"] = COUNTRY_NAMES.get(institution.country, institution.country)
+        recipient["addressCountry"] = codes.country_name(institution.country)
     if institution.website:
         recipient["url"] = institution.website
+    places = codes.locations(institution.region, institution.country)
+    if places:
+        recipient["location"] = places
     grant["recipientOrganization"] = [recipient]
-    grant["fundingOrganization"] = [{"id": settings.CHARITY_ORG_ID, "name": context.funder_name}]
+    if places:
+        # The research happens where the institution is: that is who benefits locally.
+        grant["beneficiaryLocation"] = places
+    if project.funder_org_id:
+        funder = {"id": project.funder_org_id, "name": project.funder_name or project.funder_org_id}
+    else:
+        funder = {"id": settings.CHARITY_ORG_ID, "name": context.funder_name}
+    grant["fundingOrganization"] = [funder]
+    if project.funding_scheme:
+        grant["grantProgramme"] = [
+            {"code": slugify(project.funding_scheme), "title": project.funding_scheme}
+        ]
     themes = getattr(project, "_themes", None)
     if themes is None:
         themes = list(project.themes.all())
@@ -388,8 +448,21 @@ def _document(output):
     return document
 
 
-def package_metadata(context):
-    now = timezone.localtime().replace(microsecond=0).isoformat()
+def data_modified(queryset=None):
+    """When the published data last changed: the latest publish time of an exported project
+    (aware datetime), or None when nothing is published."""
+    from django.db.models import Max
+
+    queryset = published_projects() if queryset is None else queryset
+    return queryset.filter(_exportable_filter()).aggregate(latest=Max("last_published_at"))[
+        "latest"
+    ]
+
+
+def package_metadata(context, queryset=None):
+    """The package's metadata: who publishes it, under which licence, and when it changed."""
+    modified = data_modified(queryset)
+    stamp = timezone.localtime(modified or timezone.now()).replace(microsecond=0).isoformat()
     publisher = {"name": context.funder_name, "identifier": settings.CHARITY_ORG_ID}
     if context.base_url:
         publisher["website"] = context.base_url + "/"
@@ -400,9 +473,10 @@ def package_metadata(context):
             f"The research projects {context.funder_name} funds, from its research portfolio."
         ),
         "identifier": f"{own_id_prefix()}research-grants",
-        "issued": now,
-        "modified": now,
+        "issued": stamp,
+        "modified": stamp,
         "publisher": publisher,
+        "license": context.licence_url,
     }
 
 
@@ -419,7 +493,7 @@ def iter_package_chunks(queryset=None, request=None):
     with the number of projects.
     """
     context = ExportContext.build(request)
-    head = json.dumps(package_metadata(context), ensure_ascii=False, indent=2)
+    head = json.dumps(package_metadata(context, queryset), ensure_ascii=False, indent=2)
     yield head[:-2] + ',\n  "grants": ['
     for n, grant in enumerate(iter_grants(queryset, context=context)):
         yield ("," if n else "") + "\n    " + json.dumps(grant, ensure_ascii=False)
@@ -566,9 +640,11 @@ class GrantSource:
     """Grants read from a file, and how to name them and their fields in messages."""
 
     grants: list
-    kind: str  # "json" or "csv"
+    kind: str  # "json", "csv" or "spreadsheet"
     column_titles: dict = field(default_factory=dict)  # path -> CSV column title
     ignored_columns: list = field(default_factory=list)
+    positions: list = field(default_factory=list)  # spreadsheets: where each grant starts
+    allow_other_funders: bool = False  # set by import_grants
 
     def label(self, n, grant):
         value = grant.get("id") if isinstance(grant, dict) else None
@@ -577,18 +653,24 @@ class GrantSource:
         return f"{self.position(n)} (no id)"
 
     def position(self, n):
+        if n < len(self.positions):
+            return self.positions[n]
         return f"row {n + 2}" if self.kind == "csv" else f"grant {n + 1}"
 
     def field_label(self, path):
         text = ""
         for part in path:
             text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        title = self.column_titles.get(tuple(path))
+        title = self.column_titles.get(tuple(path)) or self.column_titles.get(
+            tuple(p for p in path if not isinstance(p, int))
+        )
         return f'{text} ("{title}" column)' if title else text
 
 
 def read_grants(path):
-    """Read a 360Giving JSON package or CSV file; raises Giving360Error when it cannot."""
+    """Read a 360Giving JSON package, XLSX/ODS spreadsheet or CSV file.
+
+    Raises Giving360Error (one line per problem) when it cannot."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -602,10 +684,9 @@ def parse_grants(data, name="file"):
         data = data.encode()
     if not data.strip():
         raise Giving360Error([f"{name}: the file is empty"])
-    if data[:4] == b"PK\x03\x04":
-        raise Giving360Error(
-            [f"{name}: looks like a spreadsheet (XLSX); save the grants sheet as CSV (UTF-8)"]
-        )
+    spreadsheet_format = detect_format(data, name)
+    if spreadsheet_format:
+        return _parse_spreadsheet(data, name, spreadsheet_format)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -640,9 +721,38 @@ def _parse_json(text, name):
     return GrantSource(grants=grants, kind="json")
 
 
+def _parse_spreadsheet(data, name, input_format):
+    """XLSX or ODS through flattentool against the official schema (see giving360_spreadsheet)."""
+    try:
+        sheet = unflatten_spreadsheet(data, name, input_format)
+    except SpreadsheetError as exc:
+        raise Giving360Error(exc.problems) from exc
+    if not sheet.grants:
+        raise Giving360Error(
+            [f"{name}: contains no grants (no sheet with an Identifier column and grant rows)"]
+        )
+    return GrantSource(
+        grants=sheet.grants,
+        kind="spreadsheet",
+        column_titles=sheet.column_titles,
+        ignored_columns=sheet.not_used,
+        positions=sheet.positions,
+    )
+
+
+def _csv_dialect(text):
+    """Excel writes ";"-separated CSV where the decimal mark is a comma: read the header line
+    to tell which separator the file uses."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
 def _parse_csv(text, name):
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect=_csv_dialect(text)))
     except csv.Error as exc:
         raise Giving360Error([f"{name}: is not valid CSV ({exc})"]) from exc
     if not rows:
@@ -711,11 +821,15 @@ class CleanGrant:
     award_date: datetime.date
     recipient: Org
     description: str | None = None  # None: absent from the file
-    has_dates: bool = False
+    has_dates: bool = False  # the file gives a start or end date: both are replaced
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
+    duration: int | None = None  # months, as the file gives it
+    has_duration: bool = False
     classifications: list | None = None
     outputs: list | None = None
+    funder: Org | None = None  # None: the charity itself
+    funding_scheme: str | None = None  # grantProgramme[0].title; None: absent from the file
 
 
 class _Checker:
@@ -788,8 +902,9 @@ def parse_date(value, *, end=False, partial=False):
             return datetime.date.fromisoformat(value)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", value):
             return datetime.datetime.fromisoformat(value).date()
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
-            return datetime.datetime.strptime(value, "%d/%m/%Y").date()
+        uk = re.fullmatch(r"(\d{1,2}/\d{1,2}/\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?", value)
+        if uk:  # as UK spreadsheets write a date, with or without a time ("01/04/2021 00:00")
+            return datetime.datetime.strptime(uk.group(1), "%d/%m/%Y").date()
         if partial and re.fullmatch(r"\d{4}-\d{2}", value):
             year, month = map(int, value.split("-"))
             return datetime.date(year, month, monthrange(year, month)[1] if end else 1)
@@ -807,7 +922,8 @@ def parse_amount(value):
     if isinstance(value, int | float | Decimal):
         text = str(value)
     elif isinstance(value, str):
-        text = value.strip().lstrip("£")
+        text = value.strip()
+        text = text[1:].lstrip() if text.startswith("£") else text  # "£1500", "£ 1500"
         if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
             text = text.replace(",", "")
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
@@ -828,40 +944,32 @@ def parse_amount(value):
     return amount, None
 
 
-COUNTRY_NAMES = {"GB": "United Kingdom"}
-_UK_NAMES = {
-    "united kingdom": "",
-    "uk": "",
-    "gb": "",
-    "great britain": "",
-    "england": "",
-    "scotland": "scotland",
-    "wales": "wales",
-    "northern ireland": "northern-ireland",
-}
+def _country_and_region(check, path, country, location, *places):
+    """(ISO country code, UK region key or "") from an org's address and location.
 
-
-def _country_and_region(country, *places):
-    """(ISO country code, UK region key or "") from free-text address fields."""
-    region = ""
-    code = "GB"
-    if country:
-        lower = country.lower()
-        if lower in _UK_NAMES:
-            region = _UK_NAMES[lower]
-        elif re.fullmatch(r"[A-Za-z]{2}", country):
-            code = country.upper()
-        else:
-            code = ""
-    if code and code != "GB":
-        return code, "outside-uk"
-    if code == "":
-        return "GB", ""
-    if not region:
-        for place in places:
-            if place and place.lower() in {"london", "greater london"}:
-                return "GB", "london"
-    return "GB", region
+    The country may be a name or a code in any case ("Ireland", "IE", "USA"); it is looked up
+    with pycountry (see giving360_codes.country_code). An ONS region or nation code in the
+    org's location gives the region; otherwise a UK nation or London named in the address does.
+    A country that cannot be recognised gives a warning and the UK, for editors to check.
+    """
+    located_country, located_region = None, ""
+    for item in location or []:
+        located_country, located_region = codes.region_from_location(item)
+        if located_country:
+            break
+    code = codes.country_code(country) if country else None
+    if country and code is None:
+        check.warn(
+            (*path, "addressCountry"),
+            f"country not recognised ({_show(country)}); the institution is put in the UK "
+            "for editors to check",
+        )
+    code = code or located_country or codes.UK
+    if code != codes.UK:
+        return code, codes.OUTSIDE_UK
+    if located_country == codes.UK and located_region:
+        return code, located_region
+    return code, codes.uk_region_from_names(country, *places)
 
 
 def check_grant(source, n, raw):
@@ -907,29 +1015,7 @@ def check_grant(source, n, raw):
         if award_date is None:
             check.problem(("awardDate",), f"not a date ({_show(award_text)}); use YYYY-MM-DD")
 
-    has_dates, start, end = False, None, None
-    planned = check.list_of_objects(raw, ("plannedDates",))
-    if planned is not None:
-        has_dates = True
-        if planned:
-            first = planned[0]
-            for key in ("startDate", "endDate"):
-                text = check.string(first, ("plannedDates", 0, key))
-                if text:
-                    value = parse_date(text, end=key == "endDate", partial=True)
-                    if value is None:
-                        check.problem(
-                            ("plannedDates", 0, key), f"not a date ({_show(text)}); use YYYY-MM-DD"
-                        )
-                    elif key == "startDate":
-                        start = value
-                    else:
-                        end = value
-            if start and end and end < start:
-                check.problem(
-                    ("plannedDates", 0, "endDate"),
-                    f"before the start date ({end.isoformat()} < {start.isoformat()})",
-                )
+    has_dates, start, end, duration, has_duration = _planned_dates(check, raw)
 
     recipient = None
     if raw.get("recipientIndividual") and not raw.get("recipientOrganization"):
@@ -942,9 +1028,43 @@ def check_grant(source, n, raw):
             recipient = _check_org(check, orgs[0], ("recipientOrganization", 0), recipient=True)
             if len(orgs) > 1:
                 check.warn(("recipientOrganization",), "more than one; the first is used")
+    funder = None
+    before = len(check.problems)
     funders = check.list_of_objects(raw, ("fundingOrganization",), required=True)
-    for i, funder in enumerate(funders or []):
-        _check_org(check, funder, ("fundingOrganization", i), recipient=False)
+    for i, item in enumerate(funders or []):
+        _check_org(check, item, ("fundingOrganization", i), recipient=False)
+    ours = [f for f in funders or [] if _org_id_text(f).upper() == settings.CHARITY_ORG_ID.upper()]
+    if funders and not ours and len(check.problems) == before:
+        first = funders[0]
+        funder = Org(id=_org_id_text(first), name=str(first.get("name") or "").strip())
+        if not source.allow_other_funders:
+            check.problem(
+                ("fundingOrganization", 0, "id"),
+                f"funded by {funder.name} ({funder.id}), not by this charity "
+                f"({settings.CHARITY_ORG_ID}); to publish another funder's grants here, "
+                "import with --allow-other-funders (each project then shows its own funder)",
+            )
+
+    funding_scheme = None
+    programmes = check.list_of_objects(raw, ("grantProgramme",))
+    if programmes is not None:
+        titles = [
+            check.string(p, ("grantProgramme", i, "title")) or "" for i, p in enumerate(programmes)
+        ]
+        funding_scheme = next((t for t in titles if t), "")
+        if len(funding_scheme) > SCHEME_LENGTH:
+            check.warn(
+                ("grantProgramme", 0, "title"),
+                f"longer than {SCHEME_LENGTH} characters; cut short",
+            )
+            funding_scheme = _shorten(funding_scheme, SCHEME_LENGTH)
+        if len([t for t in titles if t]) > 1:
+            check.warn(("grantProgramme",), "more than one; the first is kept")
+
+    if isinstance(gid, str) and not gid.upper().startswith("360G-"):
+        check.warn(("id",), f"does not start with 360G- ({_show(gid)}), as 360Giving ids should")
+    if amount is not None and amount == 0:
+        check.warn(("amountAwarded",), "is 0; check the amount awarded")
 
     classifications = None
     items = check.list_of_objects(raw, ("classifications",))
@@ -994,11 +1114,77 @@ def check_grant(source, n, raw):
             has_dates=has_dates,
             start_date=start,
             end_date=end,
+            duration=duration,
+            has_duration=has_duration,
             classifications=classifications,
             outputs=outputs,
+            funder=funder,
+            funding_scheme=funding_scheme,
         ),
         check,
     )
+
+
+def _org_id_text(obj):
+    value = obj.get("id") if isinstance(obj, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _planned_dates(check, raw):
+    """(has_dates, start, end, duration, has_duration) from the first plannedDates entry.
+
+    A date that cannot be read is a problem (the file is wrong). An end date before the start
+    date is a quality notice, as 360Giving's data quality tool reports it: the grant is
+    imported, both dates are dropped (never a contradictory pair) and a warning names the
+    grant and field. Only what the file gives is replaced: a duration alone leaves the dates.
+    """
+    planned = check.list_of_objects(raw, ("plannedDates",))
+    if not planned:
+        return False, None, None, None, False
+    first = planned[0]
+    start = end = duration = None
+    given = False
+    for key in ("startDate", "endDate"):
+        text = check.string(first, ("plannedDates", 0, key))
+        if text:
+            given = True
+            value = parse_date(text, end=key == "endDate", partial=True)
+            if value is None:
+                check.problem(
+                    ("plannedDates", 0, key), f"not a date ({_show(text)}); use YYYY-MM-DD"
+                )
+            elif key == "startDate":
+                start = value
+            else:
+                end = value
+    has_duration = first.get("duration") not in (None, "")
+    if has_duration:
+        duration = _months(first.get("duration"))
+        if duration is None:
+            check.problem(
+                ("plannedDates", 0, "duration"),
+                f"not a whole number of months ({_show(first.get('duration'))})",
+            )
+    if start and end and end < start:
+        check.warn(
+            ("plannedDates", 0, "endDate"),
+            f"before the start date ({end.isoformat()} < {start.isoformat()}); "
+            "the planned dates are not imported",
+        )
+        return False, None, None, duration, has_duration
+    return given, start, end, duration, has_duration
+
+
+def _months(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number < 0 or number != number.to_integral_value():
+        return None
+    return int(number) if number <= 32767 else None
 
 
 def _check_org(check, obj, path, recipient):
@@ -1010,6 +1196,8 @@ def _check_org(check, obj, path, recipient):
             f"not an org-id.guide identifier (such as GB-CHC-1160558) "
             f"or a 360G- identifier ({_show(org_id)})",
         )
+    elif org_id and codes.org_id_problem(org_id):
+        check.warn((*path, "id"), f"{codes.org_id_problem(org_id)} ({_show(org_id)})")
     elif recipient and not org_id and name:
         check.warn((*path, "id"), "missing; the institution is matched by name")
     if not recipient or not name:
@@ -1023,7 +1211,8 @@ def _check_org(check, obj, path, recipient):
     website = check.string(obj, (*path, "url")) or ""
     if len(website) > 200 or not re.match(r"^https?://\S+$", website):
         website = ""  # optional, and only kept when it is a web address that fits
-    country, region = _country_and_region(country_text, city, county)
+    location = obj.get("location") if isinstance(obj.get("location"), list) else []
+    country, region = _country_and_region(check, path, country_text, location, city, county)
     return Org(
         id=org_id or "",
         name=name,
@@ -1131,6 +1320,7 @@ class _Institutions:
         self.slugs = {inst.slug for inst in self.all}
         self.by_raw_id = {}  # ids not stored (360G-...), for consistency within one file
         self.new = []
+        self.warnings = []
 
     def resolve(self, org):
         if org.id and org.id in self.by_raw_id:
@@ -1150,7 +1340,18 @@ class _Institutions:
         if storable and org.id.upper() in self.by_org_id:
             return self.by_org_id[org.id.upper()]
         same_name = self.by_name.get(org.name.lower())
+        if same_name and storable and not same_name.org_id and same_name.pk is None:
+            # Created earlier in this file without an id: it gains this one, not a twin.
+            same_name.org_id = org.id
+            self.by_org_id[org.id.upper()] = same_name
+            return same_name
         if same_name and not (storable and same_name.org_id):
+            if storable and same_name.pk is not None:
+                self.warnings.append(
+                    f"institution {same_name.name!r}: matched by name; it has no org-id in the "
+                    f"site, the file gives {org.id} (existing institutions are not changed: "
+                    "add it in the admin so the export carries it)"
+                )
             return same_name
         name = org.name
         if name.lower() in self.names:
@@ -1180,6 +1381,12 @@ def _shorten(text, length):
     return cut.rstrip(" ,;:-") + "…"
 
 
+def theme_slug(text):
+    """A slug the admin accepts (lower-case letters, digits, single hyphens) from a
+    classification code or title: "dormant_cells" -> "dormant-cells"."""
+    return slugify(text.replace("_", "-"))
+
+
 class _Themes:
     def __init__(self):
         self.all = list(Theme.objects.all())
@@ -1192,7 +1399,7 @@ class _Themes:
         for found in (
             self.by_slug.get(item.code.lower()) if item.code else None,
             self.by_name.get(item.title.lower()) if item.title else None,
-            self.by_slug.get(slugify(item.code or item.title)),
+            self.by_slug.get(theme_slug(item.code or item.title)),
         ):
             if found:
                 return found
@@ -1201,7 +1408,7 @@ class _Themes:
             return self.by_name[name.lower()]
         theme = Theme(
             name=name,
-            slug=_unique(slugify(item.code or item.title)[:70], self.slugs),
+            slug=_unique(theme_slug(item.code or item.title)[:70], self.slugs),
             short_description=item.description[:250],
         )
         self.by_slug[theme.slug] = theme
@@ -1223,6 +1430,10 @@ def _snapshots(references):
             "award_date",
             "start_date",
             "end_date",
+            "duration_months",
+            "funder_org_id",
+            "funder_name",
+            "funding_scheme",
             "institution_id",
         ):
             row["themes"] = set()
@@ -1250,7 +1461,7 @@ def _changes(grant, snapshot, institution, themes):
     if snapshot["title"] != grant.title:
         changed.append("title")
     if grant.description is not None and comparable_text(
-        html_to_text(snapshot["lay_summary"])
+        rich_text_to_plain(snapshot["lay_summary"])
     ) != comparable_text(grant.description):
         changed.append("lay_summary")
     if snapshot["award_amount"] != grant.amount:
@@ -1262,6 +1473,12 @@ def _changes(grant, snapshot, institution, themes):
         grant.end_date,
     ):
         changed.append("dates")
+    if grant.has_duration and snapshot["duration_months"] != grant.duration:
+        changed.append("duration_months")
+    if grant.funding_scheme is not None and snapshot["funding_scheme"] != grant.funding_scheme:
+        changed.append("funding_scheme")
+    if (snapshot["funder_org_id"], snapshot["funder_name"]) != _funder_fields(grant):
+        changed.append("funder")
     if institution.pk is None or snapshot["institution_id"] != institution.pk:
         changed.append("institution")
     if themes is not None and (
@@ -1273,6 +1490,13 @@ def _changes(grant, snapshot, institution, themes):
     return changed
 
 
+def _funder_fields(grant):
+    """(funder_org_id, funder_name) to store: blank when the charity itself funded it."""
+    if grant.funder is None:
+        return "", ""
+    return grant.funder.id[:80], grant.funder.name[:200]
+
+
 def _outputs(grant):
     return [
         ProjectOutput(title=o.title, journal=o.journal, year=o.year, doi=o.doi, pmid=o.pmid)
@@ -1280,10 +1504,16 @@ def _outputs(grant):
     ]
 
 
-def import_grants(source, *, dry_run=False, user=None):
-    """Import grants from a path or a GrantSource. Raises Giving360Error; writes all or nothing."""
+def import_grants(source, *, dry_run=False, user=None, allow_other_funders=False):
+    """Import grants from a path or a GrantSource. Raises Giving360Error; writes all or nothing.
+
+    A grant whose funding organisations do not include ``settings.CHARITY_ORG_ID`` is refused
+    unless ``allow_other_funders``; then the project keeps that funder's org-id and name and the
+    export shows them.
+    """
     if not isinstance(source, GrantSource):
         source = read_grants(source)
+    source.allow_other_funders = allow_other_funders
     clean, problems, warnings = check_grants(source)
     index_page = ResearchIndexPage.objects.first()
     if index_page is None:
@@ -1304,6 +1534,7 @@ def import_grants(source, *, dry_run=False, user=None):
             plan.unchanged,
         )
         result.institutions_created = len(plan.institutions.new)
+        result.warnings += list(dict.fromkeys(plan.institutions.warnings))
         result.themes_created = len(plan.themes.new)
         if not dry_run:
             _write(plan, index_page, user, using)
@@ -1342,9 +1573,12 @@ def _plan(clean, index_page):
                 award_date=grant.award_date,
                 start_date=grant.start_date,
                 end_date=grant.end_date,
+                duration_months=grant.duration,
+                funding_scheme=grant.funding_scheme or "",
                 grant_reference=grant.reference,
                 institution=institution,
             )
+            page.funder_org_id, page.funder_name = _funder_fields(grant)
             page.themes = themes or []
             page.outputs = _outputs(grant) if grant.outputs else []
             plan.new_pages.append(page)
@@ -1365,13 +1599,18 @@ def _plan(clean, index_page):
 def _apply(page, grant, institution, themes):
     page.title = grant.title
     if grant.description is not None and comparable_text(
-        html_to_text(page.lay_summary)
+        rich_text_to_plain(page.lay_summary)
     ) != comparable_text(grant.description):
         page.lay_summary = text_to_html(grant.description)
     page.award_amount = grant.amount
     page.award_date = grant.award_date
     if grant.has_dates:
         page.start_date, page.end_date = grant.start_date, grant.end_date
+    if grant.has_duration:
+        page.duration_months = grant.duration
+    if grant.funding_scheme is not None:
+        page.funding_scheme = grant.funding_scheme
+    page.funder_org_id, page.funder_name = _funder_fields(grant)
     page.institution = institution
     if themes is not None:
         page.themes = themes

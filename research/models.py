@@ -19,7 +19,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -48,6 +47,7 @@ from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage, SiteSettings
 from portfolio.base.pagination import paginate
 from portfolio.base.readability_panel import ReadabilityPanel
+from portfolio.base.richtext import rich_text_to_plain
 from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
@@ -317,6 +317,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
                 "giving360": f"{base}{self.reverse_subpage('export_360giving')}?{data_query}",
                 "api": f"{base}{self.reverse_subpage('api_projects')}?{data_query}",
                 "charts": f"{base}{self.reverse_subpage('charts')}?{data_query}",
+                "open_data": f"{base}{self.reverse_subpage('open_data')}",
             },
             "sorts": SORTS,
             "year_choices": range(YEAR_MIN_SHOWN, timezone.localdate().year + 2),
@@ -391,6 +392,34 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
         facets = project_filter.facets()
         return exports.api_response(project_filter, facets, self, request)
+
+    @path("api/openapi/", name="openapi")
+    def openapi_route(self, request):
+        """The OpenAPI description of the API and downloads (research/openapi.py)."""
+        return exports.openapi_response(self, request)
+
+    @path("open-data/", name="open_data")
+    def open_data_route(self, request):
+        """A short page documenting every download, the API and the data licence."""
+        base = self.url
+        licence_name, licence_url = exports.open_data_licence(request)
+        context = {
+            "licence_name": licence_name,
+            "licence_url": licence_url,
+            "links": {
+                name: base + self.reverse_subpage(name)
+                for name in ("export_csv", "export_360giving", "api_projects", "openapi")
+            },
+            "csv_columns": exports.CSV_COLUMNS,
+            "params": Param,
+            **self.route_meta(
+                "Open data: our research funding",
+                "Download the research projects we fund as CSV or 360Giving data, or use the "
+                "JSON API. Free to reuse under an open licence.",
+            ),
+            "breadcrumb_title": "Open data",
+        }
+        return self.render(request, template="pages/open_data.html", context_overrides=context)
 
     @path("at-a-glance/", name="charts")
     def charts_route(self, request):
@@ -631,6 +660,26 @@ class ResearchProjectPage(BasePage):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     grant_reference = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        "planned duration (months)",
+        null=True,
+        blank=True,
+        help_text="Only when the award gives a duration; otherwise it follows from the dates.",
+    )
+    funding_scheme = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The funding scheme (grant programme) the award was made under, "
+        "e.g. “Catalyst Programme”. Published as the 360Giving grant programme.",
+    )
+    funder_org_id = models.CharField(
+        "funder org-id",
+        max_length=80,
+        blank=True,
+        help_text="Only for awards another funder made (imported from its 360Giving data). "
+        "Empty: the charity funded it.",
+    )
+    funder_name = models.CharField(max_length=200, blank=True)
     trial_registration = models.CharField(
         max_length=20,
         blank=True,
@@ -676,7 +725,10 @@ class ResearchProjectPage(BasePage):
             [
                 FieldRowPanel([FieldPanel("award_amount"), FieldPanel("award_date")]),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("duration_months"),
                 FieldRowPanel([FieldPanel("grant_reference"), FieldPanel("trial_registration")]),
+                FieldPanel("funding_scheme"),
+                FieldRowPanel([FieldPanel("funder_org_id"), FieldPanel("funder_name")]),
             ],
             heading="Award",
         ),
@@ -758,7 +810,7 @@ class ResearchProjectPage(BasePage):
 
     @property
     def card_summary(self):
-        return self.listing_summary or strip_tags(self.lay_summary).strip()
+        return self.listing_summary or rich_text_to_plain(self.lay_summary, one_line=True)
 
     @cached_property
     def appeal_theme(self):
@@ -778,12 +830,18 @@ class ResearchProjectPage(BasePage):
         chrome = get_chrome(request)
         root = chrome["root_url"]
         funder = {"@id": f"{root}/#organization"}
+        if self.funder_org_id:  # another funder's grant, imported from its 360Giving data
+            funder = {
+                "@type": "Organization",
+                "name": self.funder_name or self.funder_org_id,
+                "identifier": self.funder_org_id,
+            }
         project = {
             "@type": "ResearchProject",
             "@id": self.get_full_url(request) + "#project",
             "name": self.title,
             "url": self.get_full_url(request),
-            "description": strip_tags(self.lay_summary).strip(),
+            "description": rich_text_to_plain(self.lay_summary, one_line=True),
         }
         if self.institution:
             project["parentOrganization"] = {

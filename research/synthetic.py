@@ -580,6 +580,7 @@ class SyntheticProject:
     end_date: datetime.date
     listing_summary: str = ""
     trial_registration: str = ""
+    funding_scheme: str = ""
     outputs: list = field(default_factory=list)
 
 
@@ -624,6 +625,27 @@ def award_amount(rng, trial=False):
     low = 300_000 if trial else MIN_AWARD
     value = low * (MAX_AWARD / low) ** rng.random()
     return Decimal(round(value / 10) * 10).quantize(Decimal("0.01"))
+
+
+# Funding schemes of the kind UK medical research charities run, by size and kind of award.
+FUNDING_SCHEMES = {
+    "trial": "Clinical Trials Programme",
+    "pilot": "Pilot Awards",
+    "project": "Project Grants",
+    "programme": "Catalyst Programme",
+}
+
+
+def funding_scheme(amount, trial=False):
+    """The scheme an award of this size and kind is made under (no random draw, so adding it
+    leaves every other generated value as it was)."""
+    if trial:
+        return FUNDING_SCHEMES["trial"]
+    if amount < 100_000:
+        return FUNDING_SCHEMES["pilot"]
+    if amount < 500_000:
+        return FUNDING_SCHEMES["project"]
+    return FUNDING_SCHEMES["programme"]
 
 
 def synthetic_project(rng, theme_slugs, today, primary=None, status=None, variant=None):
@@ -673,6 +695,7 @@ def synthetic_project(rng, theme_slugs, today, primary=None, status=None, varian
         start_date=start,
         end_date=end,
     )
+    project.funding_scheme = funding_scheme(project.award_amount, trial=is_trial)
     if is_trial or rng.random() < 0.05:
         project.trial_registration = f"NCT99{rng.randint(0, 999_999):06d}"
     project.outputs = _outputs(rng, bank, start, end, today)

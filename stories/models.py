@@ -12,7 +12,6 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -28,6 +27,7 @@ from portfolio.base.feeds import feed_links
 from portfolio.base.models import BasePage
 from portfolio.base.pagination import paginate
 from portfolio.base.readability_panel import ReadabilityPanel
+from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
 from research.models import ResearchProjectPage, Theme
@@ -37,12 +37,17 @@ from stories.filters import Param, StoryFilter
 
 class Author(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
     name = models.CharField(max_length=120)
+    is_team = models.BooleanField(
+        "this is a team, not a person",
+        default=False,
+        help_text="Search engines are told a team is an organisation, not a person.",
+    )
     role = models.CharField(max_length=160, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("photo")]
+    panels = [FieldPanel("name"), FieldPanel("is_team"), FieldPanel("role"), FieldPanel("photo")]
     search_fields = [index.SearchField("name")]
 
     class Meta:
@@ -389,7 +394,10 @@ class StoryPage(BasePage):
         }
         if self.last_published_at:
             article["dateModified"] = self.last_published_at.isoformat()
-        authors = [{"@type": "Person", "name": a.name} for a in self.authors.all()]
+        authors = [
+            {"@type": "Organization" if a.is_team else "Person", "name": a.name}
+            for a in self.authors.all()
+        ]
         if authors:
             article["author"] = authors
         else:
@@ -404,5 +412,5 @@ class StoryPage(BasePage):
         words = len(self.intro.split())
         for block in self.body:
             if block.block_type in {"paragraph", "quote", "fact_box"}:
-                words += len(strip_tags(str(block.render())).split())
+                words += len(rich_text_to_plain(str(block.render())).split())
         return max(1, math.ceil(words / 200))

@@ -35,16 +35,20 @@ for ``CACHE_RETRY_SECONDS`` so a hung server costs at most one timeout per
 process per interval. Callers see a miss and compute from the database.
 """
 
+import contextvars
 import hashlib
 import json
 import logging
+import pickle
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -60,11 +64,29 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
+_UNSET = object()
 
 
 # --- The backend -------------------------------------------------------------------------
 
 _OUTAGES = {}  # server location -> monotonic time until which Redis is skipped
+
+
+class _ReusingRedisClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one ``redis.Redis`` per connection pool.
+
+    Django makes a new ``redis.Redis`` for every cache call, and redis-py 8 fills
+    about 170 response callbacks in its constructor: 0.2 ms, as long as the call
+    itself on a cached page. ``get_client`` is the method Django's comment names
+    for custom clients; the backend picks its client class through ``_class``."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -83,6 +105,7 @@ class ResilientRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         self.retry_seconds = float(options.pop("retry_seconds", 5))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _ReusingRedisClient
         self._outage_key = str(server)
 
     def _guard(self, method, default, *args, **kwargs):
@@ -168,9 +191,59 @@ def _read(key=None):
     return version, (found.get(key) if key is not None else None)
 
 
+# The content version read at the start of the current request (PageCacheMiddleware):
+# one read per request, so cached values cost no further round trip for it.
+_request_version = contextvars.ContextVar("content_version", default=_UNSET)
+
+
 def content_version():
-    """The current content version (an opaque string), or None if the cache is down."""
-    return _read()[0]
+    """The current content version (an opaque string), or None if the cache is down.
+
+    Within a request, the version read when it began: a change committed while it
+    runs is seen by the next request, and values the request computes are stored
+    under the version it began with, so they are already stale for the next one."""
+    version = _request_version.get()
+    return _read()[0] if version is _UNSET else version
+
+
+class _Recent:
+    """This process's copies of the values it read last, each with its content version.
+
+    A copy is used only while its version is the current one, which each request
+    reads from the shared cache: so it is never staler than the shared entry, and
+    using it costs no round trip (for a page: a few bytes instead of the page).
+    Bounded: the setting `size_setting` names how many entries, of at most 1 MB
+    each, least recently used out first. Values are kept pickled, so no request
+    can change the copy another request reads."""
+
+    MAX_BYTES = 1024 * 1024
+
+    def __init__(self, size_setting):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+        self._size_setting = size_setting
+
+    def get(self, key, version):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return _UNSET
+            self._entries.move_to_end(key)
+        return pickle.loads(entry[1])  # noqa: S301 - bytes this process pickled itself
+
+    def put(self, key, version, value):
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) > self.MAX_BYTES:
+            return
+        with self._lock:
+            self._entries[key] = (version, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > getattr(settings, self._size_setting):
+                self._entries.popitem(last=False)
+
+
+_recent_values = _Recent("CACHE_LOCAL_ENTRIES")
+_recent_pages = _Recent("PAGE_CACHE_LOCAL_ENTRIES")
 
 
 def cache_key(kind, parts):
@@ -179,6 +252,26 @@ def cache_key(kind, parts):
         json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()
     return f"{kind}:{digest}"
+
+
+def _lookup(key, recent):
+    """(current version, the value stored under `key` or _UNSET): from this process's
+    copy when it is current, else from the shared cache (one round trip)."""
+    version = content_version()
+    if version is None:
+        return None, _UNSET
+    value = recent.get(key, version)
+    if value is _UNSET:
+        entry = cache.get(key)
+        if entry is not None and entry[0] == version:
+            value = entry[1]
+            recent.put(key, version, value)
+    return version, value
+
+
+def _keep(key, version, value, seconds, recent):
+    cache.set(key, (version, value), seconds)
+    recent.put(key, version, value)
 
 
 def cached(kind, parts, build, timeout=None):
@@ -192,12 +285,11 @@ def cached(kind, parts, build, timeout=None):
     if not seconds:
         return build()
     key = cache_key(kind, parts)
-    version, entry = _read(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    value = build()
-    if version is not None:
-        cache.set(key, (version, value), seconds)
+    version, value = _lookup(key, _recent_values)
+    if value is _UNSET:
+        value = build()
+        if version is not None:
+            _keep(key, version, value, seconds, _recent_values)
     return value
 
 
@@ -258,9 +350,11 @@ def changes_public_content(model):
     )
 
 
-def _saved(sender, update_fields=None, raw=False, **kwargs):
+def _saved(sender, created=False, update_fields=None, raw=False, **kwargs):
     if raw or not changes_public_content(sender):
         return
+    if created and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return  # made with its defaults on first read (`for_site`): what was shown already
     if update_fields and set(update_fields) <= _BOOKKEEPING_FIELDS:
         return
     content_changed()
@@ -353,7 +447,6 @@ def _may_store(request, response):
     control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
@@ -383,18 +476,42 @@ def public_cache_control(response):
     )
 
 
+def _store(key, version, content, headers):
+    stored = {"content": content, "headers": headers}
+    _keep(key, version, stored, settings.PAGE_CACHE_SECONDS, _recent_pages)
+
+
+def _store_when_streamed(chunks, key, version, headers):
+    """Pass a streamed response's chunks on, and store the whole body once the last
+    has gone out (unless it grew past ``PAGE_CACHE_MAX_BYTES``): exports are streamed
+    to the first reader of a filter state and served whole to the next ones."""
+    kept, size = [], 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if size <= settings.PAGE_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        _store(key, version, b"".join(kept), headers)
+
+
 class PageCacheMiddleware:
     """Whole responses for anonymous visitors, from the shared cache.
 
     Placed before the session and authentication middleware: a hit costs one
-    cache round trip (the content version and the entry together) and no
-    database query, so cached pages are still served while the database is
-    down. Keyed by the normalised URL (``normalised_url``); stale as soon as the
-    content version changes; kept at most ``PAGE_CACHE_SECONDS``.
+    small cache round trip (the content version; the page itself comes from this
+    process's own copy when current, see ``_Recent``) and no database
+    query, so cached pages are still served while the database is down. Keyed
+    by the normalised URL (``normalised_url``); stale as soon as the content
+    version changes; kept at most ``PAGE_CACHE_SECONDS``.
 
     Used: GET/HEAD without a session cookie or an Authorization header, outside
     ``PAGE_CACHE_EXCLUDED_PATHS`` (the admin, previews, /donate/, documents).
-    Stored: 200 responses that are not streamed, set no cookie, used no CSRF
+    Stored: 200 responses (streamed ones, the exports, once the last chunk is
+    out and up to ``PAGE_CACHE_MAX_BYTES``) that set no cookie, used no CSRF
     token (so no form's token is ever shared), are not marked private or
     no-store, and came from no signed-in user or preview. Responses to anonymous
     visitors also get ``public_cache_control``'s headers for the CDN.
@@ -404,26 +521,33 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_version.set(_read()[0])
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(token)
+
+    def _respond(self, request):
         if not _may_use_cache(request):
             response = self.get_response(request)
             if self._public(request, response):
                 public_cache_control(response)
             return response
         key = cache_key("page", normalised_url(request))
-        version, entry = _read(key)
-        if version is not None and entry is not None and entry[0] == version:
-            return self._rebuild(request, entry[1])
+        version, stored = _lookup(key, _recent_pages)
+        if stored is not _UNSET:
+            return self._rebuild(request, stored)
         response = self.get_response(request)
         if _may_store(request, response):
             public_cache_control(response)
             if version is not None:
-                stored = {
-                    "content": response.content,
-                    "headers": [
-                        (h, response[h]) for h in _STORED_HEADERS if response.has_header(h)
-                    ],
-                }
-                cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
+                headers = [(h, response[h]) for h in _STORED_HEADERS if response.has_header(h)]
+                if response.streaming:
+                    response.streaming_content = _store_when_streamed(
+                        response.streaming_content, key, version, headers
+                    )
+                else:
+                    _store(key, version, response.content, headers)
             response["X-Cache"] = "miss"
         return response
 

@@ -47,6 +47,7 @@ def build_chrome(site, request=None):
         "footer_text": navigation.footer_text,
         "root_url": site.root_url,
         "organization": settings.as_schema_org(site.root_url),
+        "open_data_licence": (settings.open_data_licence_name, settings.open_data_licence_url),
     }
 
 

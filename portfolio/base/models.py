@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.templatetags.static import static
-from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from portfolio.base.richtext import rich_text_to_plain
 
 from .blocks import DonateDestinationBlock, LinkBlock
 from .cache import cached
@@ -181,7 +182,7 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 
     def get_meta_description(self):
         """The editor's search description, else the card summary: never empty if avoidable."""
-        return strip_tags(self.search_description or self.card_summary or "").strip()
+        return rich_text_to_plain(self.search_description or self.card_summary, one_line=True)
 
     def get_share_image(self):
         return self.social_image or self.card_image
@@ -237,6 +238,15 @@ class SiteSettings(BaseSiteSetting):
         help_text="Lay summaries and story intros with a higher reading age get a warning "
         "in the editor. Plain-English guidance for health information suggests 9 to 12.",
     )
+    open_data_licence_name = models.CharField(
+        "open data licence",
+        max_length=80,
+        default="Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        help_text="The licence the research data downloads and API are published under.",
+    )
+    open_data_licence_url = models.URLField(
+        "open data licence URL", default="https://creativecommons.org/licenses/by/4.0/"
+    )
 
     panels = [
         MultiFieldPanel(
@@ -264,6 +274,10 @@ class SiteSettings(BaseSiteSetting):
             heading="Social media",
         ),
         MultiFieldPanel([FieldPanel("max_reading_age")], heading="Plain English"),
+        MultiFieldPanel(
+            [FieldPanel("open_data_licence_name"), FieldPanel("open_data_licence_url")],
+            heading="Open data",
+        ),
     ]
 
     class Meta:

@@ -24,7 +24,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from django.utils.html import strip_tags
+from portfolio.base.richtext import rich_text_to_plain
 
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 # A sentence ends at . ! ? (or a blank line / new paragraph) followed by a space or the end.
@@ -112,8 +112,7 @@ def plain_text(value):
             return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
     if "<" in value:
         # Paragraph and line breaks end sentences, as on the page.
-        value = re.sub(r"(?i)</(?:p|li|h\d|blockquote)>|<br\s*/?>", "\n\n", value)
-        value = strip_tags(value)
+        value = rich_text_to_plain(value)
     return value
 
 

@@ -439,6 +439,7 @@ KEY_PROJECTS = [
         "start_date": datetime.date(2023, 4, 1),
         "end_date": datetime.date(2027, 3, 31),
         "grant_reference": "2022NovPR1564",
+        "funding_scheme": "Project Grants",
         "image": "brain",
     },
     {
@@ -466,6 +467,7 @@ KEY_PROJECTS = [
         "start_date": datetime.date(2019, 9, 1),
         "end_date": datetime.date(2027, 6, 30),
         "grant_reference": "BCN-2019-0042",
+        "funding_scheme": "Clinical Trials Programme",
         "image": "lobular",
     },
     {
@@ -490,6 +492,7 @@ KEY_PROJECTS = [
         "start_date": datetime.date(2022, 10, 1),
         "end_date": datetime.date(2026, 9, 30),
         "grant_reference": "2021NovPR1390",
+        "funding_scheme": "Project Grants",
         "image": "imaging",
     },
 ]
@@ -586,9 +589,24 @@ QUOTES = [
 ]
 
 AUTHORS = [
-    {"name": "Research Communications Team", "role": "Breast Cancer Now", "initials": "RC"},
-    {"name": "Science Information Team", "role": "Breast Cancer Now", "initials": "SI"},
-    {"name": "Policy and Evidence Team", "role": "Breast Cancer Now", "initials": "PE"},
+    {
+        "name": "Research Communications Team",
+        "role": "Breast Cancer Now",
+        "initials": "RC",
+        "is_team": True,
+    },
+    {
+        "name": "Science Information Team",
+        "role": "Breast Cancer Now",
+        "initials": "SI",
+        "is_team": True,
+    },
+    {
+        "name": "Policy and Evidence Team",
+        "role": "Breast Cancer Now",
+        "initials": "PE",
+        "is_team": True,
+    },
 ]
 
 AMBITIONS = [

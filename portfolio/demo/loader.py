@@ -232,7 +232,9 @@ class DemoLoader:
         for data in content.AUTHORS:
             photo = self.avatar(f"author-{data['name']}", data["name"], data["initials"])
             self.authors[data["name"]] = self.snippet(
-                Author, {"name": data["name"]}, {"role": data["role"], "photo": photo}
+                Author,
+                {"name": data["name"]},
+                {"role": data["role"], "photo": photo, "is_team": data.get("is_team", False)},
             )
 
     def add_researcher(self, data):
@@ -380,6 +382,7 @@ class DemoLoader:
                     "end_date": project.end_date,
                     "grant_reference": f"BCN-{project.award_date.year}-{i + 100:04d}",
                     "trial_registration": project.trial_registration,
+                    "funding_scheme": project.funding_scheme,
                     "outputs": project.outputs,
                     "image": primary,
                 },
@@ -406,6 +409,7 @@ class DemoLoader:
             end_date=data["end_date"],
             grant_reference=data["grant_reference"],
             trial_registration=data.get("trial_registration", ""),
+            funding_scheme=data.get("funding_scheme", ""),
             image=self.themes[data["image"]].listing_image,
         )
         page.themes = [self.themes[slug] for slug in data["themes"]]

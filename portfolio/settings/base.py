@@ -226,8 +226,17 @@ else:
 # Longest life of a value derived from content (facet counts, charts, chrome...); any
 # change to public content makes them all stale at once, whatever this says. 0 = off.
 CACHE_SECONDS = int(env("CACHE_SECONDS", "3600"))
+# Derived values each process also keeps in its own memory, used only while their
+# content version is current (read from Redis once per request).
+CACHE_LOCAL_ENTRIES = int(env("CACHE_LOCAL_ENTRIES", "1024"))
 # Whole anonymous responses kept in the shared cache, at most this long; 0 = off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+# Largest response body the page cache keeps (bytes): a full CSV export of 10,000
+# projects is about 8 MB.
+PAGE_CACHE_MAX_BYTES = int(env("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+# Pages each process also keeps in its own memory, used only while their content
+# version is current (read from Redis on every request).
+PAGE_CACHE_LOCAL_ENTRIES = int(env("PAGE_CACHE_LOCAL_ENTRIES", "256"))
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/donate/", "/documents/", "/media/")
 # The apps whose models are public content: saving or deleting any of their rows makes
 # the cache stale (unless the model says `changes_public_content = False`).
@@ -314,3 +323,134 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# --- Security: CSP, Permissions-Policy, request-body limits, login throttling ---------
+# (portfolio/base/security.py; README "Security"). Kept in one block on purpose.
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes"]
+# Bodies: rejected before they are read (413), outside the admin and inside it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "portfolio.base.security.RequestBodyLimitMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portfolio.base.security.RequestBodyLimitMiddleware") + 1,
+    "portfolio.base.security.SiteCSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portfolio.base.security.SiteCSPMiddleware") + 1,
+    "portfolio.base.security.PermissionsPolicyMiddleware",
+)
+# django-axes turns a lockout into its response; its docs ask for it to come last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+ADMIN_PATH_PREFIXES = ["/admin/"]
+PUBLIC_MAX_REQUEST_BODY = int(env("PUBLIC_MAX_REQUEST_BODY", str(64 * 1024)))
+ADMIN_MAX_REQUEST_BODY = int(env("ADMIN_MAX_REQUEST_BODY", str(50 * 1024 * 1024)))
+
+# Where videos are played from (the embeds' iframes, see VideoBlock), and media.
+VIDEO_FRAME_HOSTS = env_list(
+    "CSP_FRAME_HOSTS",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+)
+_media_host = env("AWS_S3_CUSTOM_DOMAIN") or (
+    f"{env('AWS_STORAGE_BUCKET_NAME')}.s3.amazonaws.com"
+    if env("AWS_STORAGE_BUCKET_NAME") and not env("AWS_S3_ENDPOINT_URL")
+    else ""
+)
+MEDIA_ORIGINS = [f"https://{_media_host}"] if _media_host else []
+MEDIA_ORIGINS += [origin for origin in [env("AWS_S3_ENDPOINT_URL")] if origin]
+# Where browsers send violation reports (e.g. a report-uri.com or Sentry endpoint).
+CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "")
+_csp_report = {"report-uri": [CSP_REPORT_ENDPOINT]} if CSP_REPORT_ENDPOINT else {}
+
+# Public pages: only the site's own scripts and styles, nothing inline, no eval;
+# default-src 'none', so each kind of resource the site uses is named below.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": VIDEO_FRAME_HOSTS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **_csp_report,
+    }
+}
+# The Wagtail admin: its templates and editors (Draftail, choosers) use inline
+# scripts and styles, and its preview panel frames the site itself.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": [SELF, "blob:", *MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        # Wagtail's "new version available" notice asks releases.wagtail.org.
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "frame-src": [SELF, *VIDEO_FRAME_HOSTS],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+        **_csp_report,
+    }
+}
+# No avatars from gravatar.com: editors' e-mail hashes stay with us (and img-src stays 'self').
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Browser features the site never uses, off for it and for every embedded frame;
+# the video players keep autoplay (they load on a click), protected media, fullscreen
+# and picture-in-picture.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": VIDEO_FRAME_HOSTS,  # the player starts when the reader asked for it
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": VIDEO_FRAME_HOSTS,
+    "fullscreen": ["self", *VIDEO_FRAME_HOSTS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *VIDEO_FRAME_HOSTS],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "sync-xhr": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Login throttling (django-axes): 5 failures for one account or one address within the
+# cool-off period lock both out for that long, right password or not; 429 with a page
+# saying when to try again. Wagtail's login and password-reset form are covered.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one reaching the limit
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portfolio.base.security.client_ip"
+# Behind a proxy, e.g. HTTP_X_FORWARDED_FOR with TRUSTED_PROXY_COUNT=1 for nginx
+# alone: the address the nearest trusted proxy saw. Unset: the TCP peer's address.
+TRUSTED_PROXY_IP_HEADER = env("TRUSTED_PROXY_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
+AXES_LOCKOUT_CALLABLE = "portfolio.base.security.lockout_response"

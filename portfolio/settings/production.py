@@ -48,3 +48,12 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Security: the Host header (README "Security") ---------------------------------------
+# Absolute URLs come from the Site record, but Django's own HTTPS redirect and any
+# request.build_absolute_uri() use the Host header: only named hosts may reach them.
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's hosts in production (no '*'): a request with "
+        "any other Host header is then refused with 400."
+    )

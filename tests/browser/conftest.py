@@ -216,12 +216,17 @@ def demo_urls():
         charts = _path(research.url + research.reverse_subpage("charts"))
     except NoReverseMatch:
         charts = None
+    try:
+        open_data = _path(research.url + research.reverse_subpage("open_data"))
+    except NoReverseMatch:
+        open_data = None
     return {
         "home": _path(first_live(HomePage)),
         "research-index": _path(research),
         # The faceted listing with filters applied (notes, facet counts, active filters).
         "research-filtered": _path(research) + "?theme=bone&status=active&q=cells",
         "research-charts": charts,
+        "research-open-data": open_data,
         "research-project": _path(first_live(ResearchProjectPage)),
         "theme": _path(research.url_for(theme)),
         "researcher": _path(research.url_for(researcher)),

@@ -14,6 +14,7 @@ PAGE_TYPES = [
     "research-index",
     "research-filtered",
     "research-charts",
+    "research-open-data",
     "research-project",
     "theme",
     "researcher",

@@ -83,6 +83,9 @@ def test_changes_the_public_never_sees_leave_the_cache_alone(site_tree):
         lambda: DonateClick.objects.create(date="2026-01-01", destination="https://x.test/")
     )
     assert not changes_version(lambda: get_user_model().objects.create_user("ed"))
+    # Settings made with their defaults on first read show what was shown already.
+    SiteSettings.objects.all().delete()
+    assert not changes_version(lambda: SiteSettings.for_site(site_tree.site))
 
 
 def test_cached_values_are_reused_until_content_changes(site_tree):
@@ -179,8 +182,7 @@ def page_cache(settings):
 
 
 def warm(client, url):
-    for _ in range(2):  # the first request may create settings rows: a content change
-        client.get(url)
+    client.get(url)
     response = client.get(url)
     assert response["X-Cache"] == "hit", url
     return response
@@ -196,6 +198,44 @@ def test_pages_are_served_whole_and_tracking_parameters_share_an_entry(
     assert "stale-if-error" in response["Cache-Control"]
     assert client.post("/research/").get("X-Cache") is None
     assert client.get("/missing/").get("X-Cache") is None
+
+
+def test_streamed_exports_are_stored_once_sent_and_served_whole(site_tree, client, page_cache):
+    ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    url = "/research/export/csv/?sort=az"
+    first = [client.get(url) for _ in range(2)][-1]
+    assert first.streaming and first["X-Cache"] == "miss"
+    body = b"".join(first.streaming_content)
+    second = client.get(url)
+    assert (second["X-Cache"], second.content) == ("hit", body)
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    ResearchProjectPageFactory(parent=site_tree.research, title="Brain cells")
+    assert b"Brain cells" in b"".join(client.get(url).streaming_content)
+
+
+def test_a_streamed_body_past_the_limit_is_not_stored(site_tree, client, page_cache, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 100
+    ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    url = "/research/export/csv/"
+    for _ in range(3):
+        response = client.get(url)
+        b"".join(response.streaming_content)
+    assert response["X-Cache"] == "miss"
+
+
+def test_a_process_never_serves_its_own_copy_once_another_process_changed_content(
+    site_tree, client, page_cache
+):
+    project = ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
+    warm(client, project.url)
+    # Another process publishes: the new title is in the database and the shared
+    # version moves on; this process's copy of the page is still in its memory.
+    type(project).objects.filter(pk=project.pk).update(title="Brain cells")
+    site_cache.cache.set(site_cache.VERSION_KEY, "set-by-another-process", None)
+    response = client.get(project.url)
+    assert response["X-Cache"] == "miss"
+    assert "Brain cells" in response.content.decode()
 
 
 def test_publish_unpublish_snippet_and_settings_edits_show_on_the_next_request(

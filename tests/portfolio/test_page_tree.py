@@ -143,7 +143,7 @@ class CreateThroughAdminTests(WagtailPageTestCase):
         cls.author = AuthorFactory()
 
     def setUp(self):
-        self.login()
+        self.client.force_login(self.create_test_user())  # django-axes: no request-less login()
 
     def test_create_research_project(self):
         data = nested_form_data(

@@ -51,6 +51,13 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = run_python("import portfolio.settings.production", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "REDIS_URL must be set in production" in result.stderr
+
+
 def test_production_passes_deploy_checks():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -59,6 +66,7 @@ def test_production_passes_deploy_checks():
             DJANGO_SETTINGS_MODULE="portfolio.settings.production",
             SECRET_KEY=secrets.token_urlsafe(64),
             ALLOWED_HOSTS="research.example.org",
+            REDIS_URL="redis://127.0.0.1:6379/1",
         ),
         capture_output=True,
         text=True,
@@ -99,7 +107,7 @@ def test_unknown_search_backend_is_refused():
     ("env", "backend"),
     [
         ({}, "django.core.cache.backends.locmem.LocMemCache"),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "django.core.cache.backends.redis.RedisCache"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "portfolio.base.cache.ResilientRedisCache"),
     ],
 )
 def test_redis_url_switches_the_cache(env, backend):
@@ -109,16 +117,35 @@ def test_redis_url_switches_the_cache(env, backend):
 @pytest.mark.parametrize(
     "url, jit, expected",
     [
-        ("postgres://u@db:5432/portfolio", None, "-c jit=off"),
-        ("postgres://u@db:5432/portfolio", "1", "-c jit=on"),
+        ("postgres://u@db:5432/portfolio", None, "-c jit=off -c statement_timeout=5000"),
+        ("postgres://u@db:5432/portfolio", "1", "-c jit=on -c statement_timeout=5000"),
         # Options already in the URL are kept.
         (
             "postgres://u@db:5432/portfolio?options=-c%20work_mem%3D8MB",
             None,
-            "-c work_mem=8MB -c jit=off",
+            "-c work_mem=8MB -c jit=off -c statement_timeout=5000",
         ),
     ],
 )
 def test_postgresql_connections_turn_jit_off_unless_asked(url, jit, expected):
     env = {"DATABASE_URL": url, **({"POSTGRES_JIT": jit} if jit else {})}
     assert setting("settings.DATABASES['default']['OPTIONS']['options']", **env) == expected
+
+
+def test_a_hung_database_fails_within_five_seconds_by_default():
+    url = "postgres://u@db:5432/portfolio"
+    assert (
+        setting("settings.DATABASES['default']['OPTIONS']['connect_timeout']", DATABASE_URL=url)
+        == "5"
+    )
+    options = setting(
+        "settings.DATABASES['default']['OPTIONS']['options']",
+        DATABASE_URL=url,
+        DB_STATEMENT_TIMEOUT_SECONDS="0",
+    )
+    assert options == "-c jit=off -c statement_timeout=0"  # manage.py commands: no limit
+
+
+def test_the_page_cache_is_on_only_with_a_shared_cache():
+    assert setting("settings.PAGE_CACHE_SECONDS") == "0"
+    assert setting("settings.PAGE_CACHE_SECONDS", REDIS_URL="redis://127.0.0.1:6379/1") == "600"

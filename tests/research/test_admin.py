@@ -87,7 +87,7 @@ class ProjectOutputAdminTests(WagtailPageTestCase):
         cls.tree = build_site_tree()
 
     def setUp(self):
-        self.login()
+        self.client.force_login(self.create_test_user())  # django-axes: no request-less login()
 
     def test_pasted_doi_link_is_accepted_and_stored_bare(self):
         data = nested_form_data(

@@ -149,6 +149,7 @@ class Command(BaseCommand):
             end_date=project.end_date,
             grant_reference=reference,
             trial_registration=project.trial_registration,
+            funding_scheme=project.funding_scheme,
             image=primary.listing_image if primary else None,
             first_published_at=published,
         )

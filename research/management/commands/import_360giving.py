@@ -18,20 +18,30 @@ class Command(BaseCommand):
         "Classifications become themes: a classification matches a theme by code = slug "
         "or title = name (any case); an unknown one creates a new theme; a grant without "
         "classifications gives a new project no themes and leaves an existing project's "
-        "themes alone. Only GBP grants can be imported."
+        "themes alone. Only GBP grants can be imported. Accepts XLSX and ODS spreadsheets "
+        "(the official template's sheets, read with flattentool) as well as JSON and CSV. "
+        "Grants from another funder are refused unless --allow-other-funders is given."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="A 360Giving .json package or .csv file.")
+        parser.add_argument(
+            "file", help="A 360Giving .json package, .xlsx or .ods spreadsheet, or .csv file."
+        )
+        parser.add_argument(
+            "--allow-other-funders",
+            action="store_true",
+            help="Import grants whose funding organisation is not this charity "
+            "(settings.CHARITY_ORG_ID); each project keeps and shows its own funder.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Check the file and report what would change, without writing anything.",
         )
 
-    def handle(self, *args, file, dry_run=False, **options):
+    def handle(self, *args, file, dry_run=False, allow_other_funders=False, **options):
         try:
-            result = import_grants(file, dry_run=dry_run)
+            result = import_grants(file, dry_run=dry_run, allow_other_funders=allow_other_funders)
         except Giving360Error as exc:
             count = len(exc.problems)
             lines = "\n".join(exc.problems)

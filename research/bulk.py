@@ -41,6 +41,7 @@ from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 
 from portfolio.base.cache import content_changed
+from portfolio.base.text import clean_text_fields
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def _prepare(parent, pages, user, now, using):
     depth = parent.depth + 1
     content_types = {}
     for page in pages:
+        clean_text_fields(page)  # no form cleaned this text: loaders pass it straight in
         model = type(page)
         if model not in content_types:
             content_types[model] = ContentType.objects.db_manager(using).get_for_model(model)

@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils import timezone
 
 from portfolio.base.cache import cached
+from portfolio.base.search import search_query
 
 MAX_VALUES_PER_PARAM = 20
 MAX_VALUE_LENGTH = 100
@@ -254,6 +255,8 @@ def _ranked_ids(text):
     """Ids of the live projects matching every word of `text`, best first."""
     from research.models import ResearchProjectPage
 
+    # Folded and joined the way the index's `search_variants` field is (Ki-67 -> ki67).
+    text = search_query(text)
     results = ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
     ranked = _sqlite_ranked_ids(results)
     if ranked is None and hasattr(results, "get_queryset"):

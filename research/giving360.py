@@ -165,6 +165,7 @@ from wagtail.search.backends import get_search_backends
 
 from portfolio.base.models import SiteSettings
 from portfolio.base.richtext import rich_text_to_plain
+from portfolio.base.text import clean_text
 from research import giving360_codes as codes
 from research.bulk import bulk_create_pages
 from research.giving360_spreadsheet import SpreadsheetError, detect_format, unflatten_spreadsheet
@@ -856,7 +857,12 @@ class _Checker:
         if not isinstance(value, str):
             self.problem(path, f"not text ({_show(value)})")
             return None
-        value = value.strip()
+        # Control characters (a vertical tab from a spreadsheet cell...) break feeds.
+        value = clean_text(value).strip()
+        if not value:
+            if required:
+                self.problem(path, "missing")
+            return None
         if max_length and len(value) > max_length:
             self.problem(path, f"longer than {max_length} characters ({len(value)})")
             return None

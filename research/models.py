@@ -770,6 +770,17 @@ class ResearchProjectPage(BasePage):
         if update_fields is None or "co_investigators" in update_fields:
             index.insert_or_update_object(self)
 
+    def search_text_parts(self):
+        people = [self.lead_researcher, *self.co_investigators.all()]
+        return [
+            *super().search_text_parts(),
+            self.lay_summary,
+            self.scientific_summary,
+            self.grant_reference,
+            *(f"{person.first_name} {person.last_name}" for person in people if person),
+            self.institution.name if self.institution else "",
+        ]
+
     def status_on(self, day):
         if self.start_date and day < self.start_date:
             return ProjectStatus.NOT_STARTED

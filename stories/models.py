@@ -303,6 +303,9 @@ class StoryPage(BasePage):
     class Meta:
         verbose_name = "story"
 
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.intro]
+
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is None:
             self._relate_projects_named_in_body()

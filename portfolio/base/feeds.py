@@ -22,9 +22,36 @@ from django.utils.text import get_text_list
 
 from .chrome import get_chrome
 from .seo import SHARE_RENDITION, absolute
+from .text import clean_data
 
 FEED_LENGTH = 20
-FEED_TYPES = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed}
+
+
+class CleanTextFeedMixin:
+    """A Django feed generator that runs every text value through `clean_text`.
+
+    Django's XML writer raises `UnserializableContentError` for a control
+    character (XML 1.0 forbids them), which would turn one pasted form feed into
+    a 500 for the whole feed. Text is cleaned where it enters the site, but text
+    stored before that (or written by code) must not break a feed either: the
+    feed-level values and every entry's values are cleaned here, in one place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*clean_data(list(args)), **clean_data(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*clean_data(list(args)), **clean_data(kwargs))
+
+
+class CleanRss201rev2Feed(CleanTextFeedMixin, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class CleanAtom1Feed(CleanTextFeedMixin, feedgenerator.Atom1Feed):
+    pass
+
+
+FEED_TYPES = {"rss": CleanRss201rev2Feed, "atom": CleanAtom1Feed}
 FEED_MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FEED_LABELS = {"rss": "RSS", "atom": "Atom"}
 

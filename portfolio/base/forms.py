@@ -1,15 +1,25 @@
-"""The admin's image form (`WAGTAILIMAGES_IMAGE_FORM_BASE`): alt text and sound files.
+"""Admin forms: the image form (`WAGTAILIMAGES_IMAGE_FORM_BASE`: alt text, sound files
+that every browser can show) and the text cleaning of every admin form field.
 
-Every image upload goes through it: the add and edit views, the multiple
-uploader and the upload tab of the image chooser.
+Every image upload goes through the image form: the add and edit views, the
+multiple uploader and the upload tab of the image chooser.
 """
 
 import struct
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from PIL import Image as PILImage
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.admin.widgets import AdminAutoHeightTextInput
+from wagtail.blocks import BlockField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
+
+from .images import animation_notice, make_stored_file_web_ready, web_ready
+from .text import clean_data, clean_text
 
 DESCRIPTION_HELP = (
     "Alt text: what the image shows, for people who cannot see it, in a sentence. "
@@ -18,6 +28,12 @@ DESCRIPTION_HELP = (
 DAMAGED_FILE = (
     "This image file is damaged or incomplete, so it can't be shown on the site. "
     "Export it again from the original and upload the new file."
+)
+
+UNSUPPORTED_FORMAT_ADVICE = (
+    "Web browsers can't show this kind of file (a TIFF from a microscope or scanner, "
+    "say): open it in an image editor and export it as PNG (for microscope images, "
+    "charts and diagrams) or JPEG (for photos), then upload that."
 )
 
 
@@ -30,6 +46,13 @@ class CheckedImageField(WagtailImageField):
     later passes them, and fails on the site when its renditions are made.
     Both are refused here, while the editor can still do something about it."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's message lists the formats; say what to do with a TIFF or BMP too.
+        self.error_messages["invalid_image_extension"] = (
+            f"{self.error_messages['invalid_image_extension']} {UNSUPPORTED_FORMAT_ADVICE}"
+        )
+
     def to_python(self, data):
         try:
             upload = super().to_python(data)
@@ -39,6 +62,7 @@ class CheckedImageField(WagtailImageField):
             raise ValidationError(DAMAGED_FILE, code="invalid_image") from error
         if upload is not None:
             check_decodes(upload)
+            upload = web_ready(upload)
         return upload
 
 
@@ -59,6 +83,22 @@ class ImageForm(BaseImageForm):
             self.fields["file"] = CheckedImageField(
                 label=file_field.label, required=file_field.required, widget=file_field.widget
             )
+        # An animated GIF or WebP is accepted, but the site shows its first frame only:
+        # say so wherever the editor meets the image after uploading it (the multiple
+        # uploader's form, the edit view).
+        notice = animation_notice(getattr(self.instance, "file", None))
+        if notice:
+            target = self.fields.get("file") or self.fields.get("title")
+            if target is not None:
+                target.help_text = f"{notice} {target.help_text or ''}".strip()
+
+    def save(self, commit=True):
+        if "file" not in self.fields and self.instance.file:
+            # The multiple uploader holds a file as a pending upload while it asks for the
+            # alt text, and stores the file as it came, not as the upload form cleaned it:
+            # make a stored high-bit-depth file web-ready here, before the image is saved.
+            make_stored_file_web_ready(self.instance)
+        return super().save(commit=commit)
 
 
 def check_decodes(upload):
@@ -77,3 +117,49 @@ def check_decodes(upload):
         raise ValidationError(DAMAGED_FILE, code="invalid_image") from error
     finally:
         upload.seek(0)
+
+
+# --- text in every admin form -----------------------------------------------------------
+
+
+class CleanCharField(forms.CharField):
+    """Django's CharField, with control characters removed (`clean_text`) before the
+    value is validated and saved: pasted text can't break a feed or the database."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+class CleanBlockField(BlockField):
+    """Wagtail's StreamField form field, with `clean_text` applied to every string of the
+    validated value (CharBlock, TextBlock and rich text alike, at any depth)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        raw = self.block.get_prep_value(value)
+        cleaned = clean_data(raw)
+        return value if cleaned == raw else self.block.to_python(cleaned)
+
+
+def register_text_cleaning():
+    """Make every Wagtail admin form (pages, snippets, settings, images) clean its text.
+
+    Uses Wagtail's public `register_form_field_override`, so each model field keeps
+    its usual form field and widget: `exact_class` leaves EmailField, URLField and
+    SlugField (CharField subclasses with their own validation) alone. Called once,
+    from the portfolio app's `ready()`."""
+    register_form_field_override(
+        models.CharField, override={"form_class": CleanCharField}, exact_class=True
+    )
+    # Wagtail registers its auto-height widget for TextField exactly like this; keep it.
+    register_form_field_override(
+        models.TextField,
+        override={"form_class": CleanCharField, "widget": AdminAutoHeightTextInput},
+        exact_class=True,
+    )
+    register_form_field_override(
+        RichTextField, override={"form_class": CleanCharField}, exact_class=True
+    )
+    register_form_field_override(
+        StreamField, override={"form_class": CleanBlockField}, exact_class=True
+    )

@@ -19,6 +19,7 @@ from portfolio.base.richtext import rich_text_to_plain
 
 from .blocks import DonateDestinationBlock, LinkBlock
 from .cache import cached
+from .search import search_variants
 
 
 class BasePageQuerySet(PageQuerySet):
@@ -133,7 +134,12 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 
     objects = BasePageManager()
 
-    search_fields = Page.search_fields + [index.SearchField("listing_summary")]
+    search_fields = Page.search_fields + [
+        index.SearchField("listing_summary"),
+        # The same text normalised for search (accents, Ki-67/Ki67, BRCA1/2...): see
+        # portfolio/base/search.py. Queries go through `search.search_query`.
+        index.SearchField("search_variants"),
+    ]
     promote_panels = (
         Page.promote_panels + ListingFieldsMixin.listing_panels + (SocialFieldsMixin.social_panels)
     )
@@ -146,6 +152,14 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         errors = missing_alt_text(self, self.image_alt_fields)
         if errors:
             raise ValidationError(errors)
+
+    def search_text_parts(self):
+        """The texts a reader may search this page by; page types add their own."""
+        return [self.title, self.listing_summary, self.search_description]
+
+    def search_variants(self):
+        """`search_text_parts` as the search index's normalised field (a string)."""
+        return search_variants(" ".join(part for part in self.search_text_parts() if part))
 
     @property
     def card_summary(self):

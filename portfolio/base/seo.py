@@ -1,5 +1,7 @@
 """Helpers for what search engines and social networks read."""
 
+from .images import guard_rendition
+
 SHARE_RENDITION = "fill-1200x630-c100|format-jpeg"
 
 
@@ -13,9 +15,15 @@ def absolute(root_url, url):
 def share_image(image, root_url):
     """A rendition for Open Graph and Twitter cards (1200x630, or smaller when the
     original is: Wagtail never enlarges), as its absolute URL and real size."""
+    none = {"url": "", "width": 0, "height": 0}
     if image is None:
-        return {"url": "", "width": 0, "height": 0}
-    rendition = image.get_rendition(SHARE_RENDITION)
+        return none
+    # An original that can't be converted: share the page without a picture.
+    rendition = guard_rendition(
+        lambda: image.get_rendition(SHARE_RENDITION), lambda: f"{image!r} {SHARE_RENDITION}"
+    )
+    if not rendition:
+        return none
     return {
         "url": absolute(root_url, rendition.url),
         "width": rendition.width,

@@ -66,6 +66,13 @@ class CheckedImageField(WagtailImageField):
         return upload
 
 
+# What an editor is told before uploading, wherever they upload (the single and the
+# multiple uploader); each animated image's own edit form says so again afterwards.
+ANIMATED_UPLOAD_HELP = (
+    "An animated GIF or WebP is shown as a still picture: only its first frame appears on the site."
+)
+
+
 class ImageForm(BaseImageForm):
     """Wagtail's image form, with the description (Wagtail's alt text) required and
     damaged files refused (`CheckedImageField`)."""
@@ -80,9 +87,12 @@ class ImageForm(BaseImageForm):
         if file_field is not None and not isinstance(file_field, CheckedImageField):
             # Same label and widget (Wagtail's form sets attributes on it); only the
             # checks differ. The multiple uploader's edit form has no file field.
-            self.fields["file"] = CheckedImageField(
+            checked = self.fields["file"] = CheckedImageField(
                 label=file_field.label, required=file_field.required, widget=file_field.widget
             )
+            # Beside the file input and on the multiple uploader's drop zone (Wagtail's
+            # field writes its own help text, formats and size, when it is made).
+            checked.help_text = f"{checked.help_text} {ANIMATED_UPLOAD_HELP}".strip()
         # An animated GIF or WebP is accepted, but the site shows its first frame only:
         # say so wherever the editor meets the image after uploading it (the multiple
         # uploader's form, the edit view).

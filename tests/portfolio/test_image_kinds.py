@@ -273,6 +273,13 @@ def test_animated_images_are_accepted_and_the_editor_is_told(editor_client, site
     assert "animated (2 frames)" in edit.content.decode()
 
 
+@pytest.mark.parametrize("view", ["wagtailimages:add", "wagtailimages:add_multiple"])
+def test_the_editor_is_told_at_upload_that_animations_show_their_first_frame(editor_client, view):
+    html = editor_client.get(reverse(view)).content.decode()
+    assert "only its first frame appears on the site" in html
+    assert "Supported formats" in html  # Wagtail's own help is kept
+
+
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_files_browsers_cannot_show_are_refused_with_what_to_do(editor_client, case):
     name, make = REFUSED[case]

@@ -7,25 +7,10 @@ between pages. Screenshots go to ``screenshots/`` for people to look at.
 
 import pytest
 
+from tests.browser.pages import PUBLIC_PAGE_TYPES
+
 pytestmark = pytest.mark.browser
 
-PAGE_TYPES = [
-    "home",
-    "research-index",
-    "research-filtered",
-    "research-charts",
-    "research-open-data",
-    "research-project",
-    "theme",
-    "researcher",
-    "institution",
-    "achievements",
-    "story-index",
-    "story",
-    "strategy",
-    "standard",
-    "not-found",
-]
 VIEWPORTS = {"phone": (375, 800), "desktop": (1280, 900)}
 
 
@@ -51,7 +36,7 @@ def open_page(browser):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
+@pytest.mark.parametrize("page_type", PUBLIC_PAGE_TYPES)
 def test_page_type_is_accessible(
     demo_site, open_page, assert_accessible, screenshot_dir, page_type, viewport
 ):

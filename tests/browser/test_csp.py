@@ -13,25 +13,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import PUBLIC_PAGE_TYPES
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-known-password-for-the-csp-test"
-PUBLIC_PAGE_TYPES = [
-    "home",
-    "research-index",
-    "research-filtered",
-    "research-charts",
-    "research-project",
-    "theme",
-    "researcher",
-    "institution",
-    "achievements",
-    "story-index",
-    "story",
-    "strategy",
-    "standard",
-    "not-found",
-]
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {

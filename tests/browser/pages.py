@@ -1,0 +1,21 @@
+"""The public page types the browser tests open, by the names `demo_site.url()` knows
+(tests/browser/conftest.py): one list, so the accessibility and the CSP checks can
+never cover different pages."""
+
+PUBLIC_PAGE_TYPES = [
+    "home",
+    "research-index",
+    "research-filtered",
+    "research-charts",
+    "research-open-data",
+    "research-project",
+    "theme",
+    "researcher",
+    "institution",
+    "achievements",
+    "story-index",
+    "story",
+    "strategy",
+    "standard",
+    "not-found",
+]

@@ -81,8 +81,8 @@ def build_site():
 
 
 def synthetic_package(count, seed):
-    from research.giving360 import grant_id
     from research.models import Theme
+    from research.open_data.giving360 import grant_id
 
     rng = random.Random(seed)
     themes = list(Theme.objects.values_list("slug", "name")) or [("bench", "Bench theme")]
@@ -140,7 +140,7 @@ def write_file(package, workdir, file_format):
         return path
     from flattentool import flatten
 
-    from research.giving360_codes import GRANT_SCHEMA_PATH
+    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
 
     xlsx = workdir / "grants.xlsx"
     flatten(

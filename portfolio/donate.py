@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from portfolio.base.donations import allowed_donate_urls
 from portfolio.base.models import SiteSettings
 from portfolio.models import DonateClick
 from research.models import Theme
@@ -63,16 +64,11 @@ def with_utm(url, *, campaign, content):
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
-def is_safe_destination(url):
-    parts = urlsplit(url)
-    return parts.scheme in {"https", "http"} and bool(parts.netloc) and "\\" not in url
-
-
 @require_safe
 @never_cache
 def donate_redirect(request):
     settings = SiteSettings.for_request(request)
-    allowed = [url for url in settings.allowed_donate_urls if is_safe_destination(url)]
+    allowed = allowed_donate_urls(settings)
     default = settings.donate_url if settings.donate_url in allowed else None
     if default is None:
         return HttpResponse(

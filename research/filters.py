@@ -13,10 +13,8 @@ public content next changes (portfolio/base/cache.py).
 
 import datetime
 import json
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db import connection, models
 from django.db.models import Count, Q, Sum
@@ -25,31 +23,29 @@ from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils import timezone
 
 from portfolio.base.cache import cached
+from portfolio.base.listing import (
+    Facet,
+    ListingFilter,
+    Option,
+    Param,
+    clean_values,
+    count_rows,
+    listed_options,
+    printable,
+)
+from portfolio.base.pagination import paginate
 from portfolio.base.search import search_query
+from research.models import (
+    UK_REGIONS,
+    Institution,
+    ProjectStatus,
+    Researcher,
+    ResearchProjectPage,
+    Theme,
+)
 
-MAX_VALUES_PER_PARAM = 20
-MAX_VALUE_LENGTH = 100
 MAX_QUERY_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1990, 2100
-
-
-class Param:
-    """Query-string names: the public, shareable API of the listing. Keep them stable."""
-
-    QUERY = "q"
-    THEME = "theme"
-    STATUS = "status"
-    INSTITUTION = "institution"
-    RESEARCHER = "researcher"
-    REGION = "region"
-    YEAR_FROM = "year_from"
-    YEAR_TO = "year_to"
-    AMOUNT = "amount"
-    TRIALS = "trials"
-    SORT = "sort"
-    PAGE = "page"
-
-    FILTERS = (THEME, STATUS, INSTITUTION, RESEARCHER, REGION, YEAR_FROM, YEAR_TO, AMOUNT, TRIALS)
 
 
 @dataclass(frozen=True)
@@ -100,45 +96,6 @@ def status_q(status, today):
     return Q(pk__in=[])
 
 
-def trial_q():
-    return Q(trial_registration__gt="") | Q(themes__slug="clinical-trials")
-
-
-@dataclass
-class Option:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    param: str
-    label: str
-    options: list = field(default_factory=list)
-    multiple: bool = True
-
-    @property
-    def selected(self):
-        return [option for option in self.options if option.selected]
-
-
-def _printable(text):
-    """`text` with control characters as spaces: a NUL byte, for one, is an error in
-    PostgreSQL parameters and ends an SQLite full-text query early."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
-
-
-def _clean_values(values):
-    cleaned = []
-    for value in values[:MAX_VALUES_PER_PARAM]:
-        value = _printable(value).strip()
-        if value and len(value) <= MAX_VALUE_LENGTH and value not in cleaned:
-            cleaned.append(value)
-    return cleaned
-
-
 def _year(raw):
     raw = (raw or "").strip()
     if raw.isdigit() and len(raw) == 4 and YEAR_MIN <= int(raw) <= YEAR_MAX:
@@ -178,8 +135,6 @@ def _in_themes(**lookup):
     SQLite walks the newest-first index and stops after one page of results,
     instead of sorting every project in the theme (PostgreSQL plans IN and
     EXISTS alike)."""
-    from research.models import ResearchProjectPage
-
     links = ResearchProjectPage.themes.through.objects.filter(
         researchprojectpage_id=models.OuterRef("pk"), **lookup
     )
@@ -253,8 +208,6 @@ def _sqlite_ranked_ids(results):
 
 def _ranked_ids(text):
     """Ids of the live projects matching every word of `text`, best first."""
-    from research.models import ResearchProjectPage
-
     # Folded and joined the way the index's `search_variants` field is (Ki-67 -> ki67).
     text = search_query(text)
     results = ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
@@ -266,48 +219,44 @@ def _ranked_ids(text):
     return ranked if ranked is not None else [page.pk for page in results]
 
 
-class ProjectFilter:
+class ProjectFilter(ListingFilter):
     """Parses a query string and answers every question the listing asks of it."""
 
     def __init__(self, data, base_queryset, *, fixed_theme=None, today=None, cache_scope=None):
-        from research.models import UK_REGIONS, Institution, ProjectStatus, Researcher, Theme
-
-        self.data = data
+        super().__init__(data)
         self.base = base_queryset
         # Facet counts are cached only for a caller that names its base set of
         # projects (the research index page's id): the key must say which set.
         self.cache_scope = cache_scope
         self.fixed_theme = fixed_theme
         self.today = today or timezone.localdate()
-        self.notes = []
-        self.unknown = []  # (parameter, value) pairs the filter ignored: downloads refuse them
 
-        theme_slugs = _clean_values(data.getlist(Param.THEME)) if fixed_theme is None else []
+        theme_slugs = clean_values(data.getlist(Param.THEME)) if fixed_theme is None else []
         self.themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
-        self._note_unknown("theme", theme_slugs, {t.slug for t in self.themes})
+        self.note_unknown("theme", theme_slugs, {t.slug for t in self.themes})
 
-        statuses = _clean_values(data.getlist(Param.STATUS))
+        statuses = clean_values(data.getlist(Param.STATUS))
         self.statuses = [s for s in statuses if s in ProjectStatus.values]
-        self._note_unknown("status", statuses, set(self.statuses))
+        self.note_unknown("status", statuses, set(self.statuses))
 
-        inst_slugs = _clean_values(data.getlist(Param.INSTITUTION))
+        inst_slugs = clean_values(data.getlist(Param.INSTITUTION))
         self.institutions = (
             list(Institution.objects.filter(slug__in=inst_slugs)) if inst_slugs else []
         )
-        self._note_unknown("institution", inst_slugs, {i.slug for i in self.institutions})
+        self.note_unknown("institution", inst_slugs, {i.slug for i in self.institutions})
 
-        researcher_slugs = _clean_values(data.getlist(Param.RESEARCHER))
+        researcher_slugs = clean_values(data.getlist(Param.RESEARCHER))
         self.researchers = (
             list(Researcher.objects.filter(slug__in=researcher_slugs, live=True))
             if researcher_slugs
             else []
         )
-        self._note_unknown("researcher", researcher_slugs, {r.slug for r in self.researchers})
+        self.note_unknown("researcher", researcher_slugs, {r.slug for r in self.researchers})
 
         region_names = dict(UK_REGIONS)
-        regions = _clean_values(data.getlist(Param.REGION))
+        regions = clean_values(data.getlist(Param.REGION))
         self.regions = [r for r in regions if r in region_names]
-        self._note_unknown("region", regions, set(self.regions))
+        self.note_unknown("region", regions, set(self.regions))
         self.region_names = region_names
 
         self.year_from = _year(data.get(Param.YEAR_FROM))
@@ -323,13 +272,13 @@ class ProjectFilter:
             self.year_from, self.year_to = self.year_to, self.year_from
             self.notes.append("The award years were the wrong way round, so we swapped them.")
 
-        amounts = _clean_values(data.getlist(Param.AMOUNT))
+        amounts = clean_values(data.getlist(Param.AMOUNT))
         self.amounts = [a for a in amounts if a in AMOUNT_BANDS_BY_SLUG]
-        self._note_unknown("award amount", amounts, set(self.amounts))
+        self.note_unknown("award amount", amounts, set(self.amounts))
 
         self.trials_only = data.get(Param.TRIALS, "") in {"1", "on", "true", "yes"}
 
-        query = " ".join(_printable(data.get(Param.QUERY, "")).split())
+        query = " ".join(printable(data.get(Param.QUERY, "")).split())
         if len(query) > MAX_QUERY_LENGTH:
             query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
             self.notes.append(f"Your search was shortened to {MAX_QUERY_LENGTH} characters.")
@@ -341,12 +290,6 @@ class ProjectFilter:
             sort = default_sort
         self.sort = sort
         self._search_pks = None
-
-    def _note_unknown(self, what, given, known):
-        for value in given:
-            if value not in known:
-                self.unknown.append((what, value[:40]))
-                self.notes.append(f"We ignored the {what} “{value[:40]}” because we don’t know it.")
 
     # Conditions -----------------------------------------------------------
 
@@ -475,8 +418,6 @@ class ProjectFilter:
         than with the card's joins (10 to 15 ms at 10,000 projects on SQLite, more
         on the last page). Relevance order comes from the search backend as a list
         of ids, so that page is cut from the list in Python."""
-        from portfolio.base.pagination import paginate
-
         if self.sort != "relevance":
             ids = self.results().values_list("pk", flat=True)
             page = paginate(request, ids, per_page, count=getattr(self, "total", None))
@@ -525,32 +466,12 @@ class ProjectFilter:
         All facets (and the total) come from ONE SQL statement: a UNION ALL of
         one grouped SELECT per facet, each with the filters of the other facets
         applied. So the query count never depends on the data or the filters."""
-        from research.models import UK_REGIONS, ProjectStatus
-
-        rows = self._cached_facet_rows()
-        counts = {}
-        labels = {}
-        for row in rows:
-            counts.setdefault(row["dim"], {})[row["key"]] = row["n"]
-            labels.setdefault(row["dim"], {})[row["key"]] = (row["label"], row["sort"])
+        counts, labels = count_rows(self._cached_facet_rows())
         self.total = counts.get("total", {}).get("all", 0)
         self.trial_count = counts.get(Param.TRIALS, {}).get("yes", 0)
 
         def listed(dim, selected_pairs):
-            dim_labels = labels.get(dim, {})
-            options = [
-                Option(key, label.strip(), counts[dim][key], key in dict(selected_pairs))
-                for key, (label, _) in dim_labels.items()
-            ]
-            present = {o.value for o in options}
-            options += [
-                Option(value, label, 0, True)
-                for value, label in selected_pairs
-                if value not in present
-            ]
-            order = {key: sort for key, (_, sort) in dim_labels.items()}
-            options.sort(key=lambda o: (order.get(o.value, 10_000), o.label.lower()))
-            return options
+            return listed_options(dim, counts, labels, selected_pairs)
 
         facets = []
         if self.fixed_theme is None:
@@ -668,8 +589,6 @@ class ProjectFilter:
         applied once, to the rows scanned, and so is the theme filter in the first
         part, whose counts all include it. The two parts share one column layout so
         that they can be one UNION ALL."""
-        from research.models import ProjectStatus, ResearchProjectPage
-
         text = models.CharField()
         number = models.IntegerField()
         faceted = {}
@@ -772,8 +691,6 @@ class ProjectFilter:
         the theme's projects grouped by lead researcher, with their count, active
         count and amount awarded. Part of the facet statement, so a theme page costs
         no more queries than the listing for them."""
-        from research.models import ResearchProjectPage
-
         through = ResearchProjectPage.themes.through
         active = status_q("active", self.today)
         live_lead = Q(lead_researcher__live=True)
@@ -824,8 +741,6 @@ class ProjectFilter:
 
     def _facet_totals(self, rows):
         """Add up the grouped rows of _facet_rows into one row per facet option."""
-        from research.models import ProjectStatus
-
         totals = {}
 
         def add(dim, key, n, label="", sort=0):
@@ -867,8 +782,6 @@ class ProjectFilter:
         return [row for row in totals.values() if row["n"] or row["dim"] == "total"]
 
     def _aggregations_for(self, dim):
-        from research.models import ProjectStatus
-
         if dim == Param.STATUS:
             return {
                 f"status__{value}": Count("pk", filter=status_q(value, self.today))
@@ -900,14 +813,8 @@ class ProjectFilter:
         pairs += [(Param.SORT, self.sort)] if self.sort != default_sort else []
         return pairs
 
-    def querystring(self, without=None):
-        """The state as a query string, optionally without one (name, value) pair."""
-        return urlencode([pair for pair in self.params() if pair != without])
-
-    def chips(self):
-        """Active filters as (label, query string without it), for removable chips."""
-        from research.models import ProjectStatus
-
+    def chip_pairs(self):
+        """Active filters as (label, (name, value)), for removable chips."""
         chips = []
         if self.query:
             chips.append((f"Search: {self.query}", (Param.QUERY, self.query)))
@@ -923,7 +830,7 @@ class ProjectFilter:
         chips += [(AMOUNT_BANDS_BY_SLUG[a].label, (Param.AMOUNT, a)) for a in self.amounts]
         if self.trials_only:
             chips.append(("Clinical trials only", (Param.TRIALS, "1")))
-        return [(label, self.querystring(without=pair)) for label, pair in chips]
+        return chips
 
     # Charts ---------------------------------------------------------------
 
@@ -940,8 +847,6 @@ class ProjectFilter:
         return self._cached("projects_by_status", self._projects_by_status)
 
     def _funding_by_theme(self):
-        from research.models import ResearchProjectPage
-
         through = ResearchProjectPage.themes.through
         rows = (
             through.objects.filter(researchprojectpage_id__in=self.queryset().values("pk"))
@@ -980,8 +885,6 @@ class ProjectFilter:
         ]
 
     def _projects_by_status(self):
-        from research.models import ProjectStatus
-
         values = self.queryset().order_by().aggregate(**self._aggregations_for(Param.STATUS))
         counts = self._unpack(Param.STATUS, values)
         return [

@@ -15,8 +15,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -36,22 +34,16 @@ from wagtail.models import (
     Orderable,
     PreviewableMixin,
     RevisionMixin,
-    Site,
 )
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
-from portfolio.base.cache import cached
 from portfolio.base.chrome import get_chrome, remember_live_page
-from portfolio.base.feeds import feed_links
-from portfolio.base.models import BasePage, SiteSettings
-from portfolio.base.pagination import paginate
+from portfolio.base.donations import validate_donate_url
+from portfolio.base.models import BasePage
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
-from research import exports
-from research.charts import portfolio_charts
-from research.feeds import ThemeProjectsFeed
-from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
+from portfolio.base.routes import RouteViewsMixin
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -169,13 +161,10 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
 
     def clean(self):
         super().clean()
-        if self.appeal_url:
-            site = Site.objects.filter(is_default_site=True).first()
-            allowed = SiteSettings.for_site(site).allowed_donate_urls if site else []
-            if self.appeal_url not in allowed:
-                raise ValidationError(
-                    {"appeal_url": "Choose a donation page from the allow-list in Site settings."}
-                )
+        try:
+            validate_donate_url(self.appeal_url)
+        except ValidationError as error:
+            raise ValidationError({"appeal_url": error}) from None
 
     @property
     def has_appeal(self):
@@ -268,7 +257,7 @@ class Researcher(
         return "components/researcher_preview.html"
 
 
-class ResearchIndexPage(RoutablePageMixin, BasePage):
+class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     """`/research/`: the way into the portfolio.
 
     Theme, researcher and institution pages hang off it as routes, so their
@@ -284,6 +273,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
     content_panels = BasePage.content_panels + [FieldPanel("introduction")]
 
     PER_PAGE = 12
+    route_views_module = "research.views"
 
     def projects(self):
         return (
@@ -293,212 +283,52 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             .order_by("-award_date", "-pk")
         )
 
-    def listing_context(self, request, fixed_theme=None):
-        """The filtered, faceted listing shared by the index and every theme page."""
-        project_filter = ProjectFilter(
-            request.GET, self.projects(), fixed_theme=fixed_theme, cache_scope=self.pk
-        )
-        facets = project_filter.facets()
-        page = project_filter.results_page(
-            request, self.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
-        )
-        # Downloads and charts of exactly this set: a theme page adds its own theme.
-        data_query = project_filter.querystring()
-        if fixed_theme is not None:
-            data_query = "&".join(q for q in (f"{Param.THEME}={fixed_theme.slug}", data_query) if q)
-        base = self.url
-        return {
-            "filter": project_filter,
-            "facets": facets,
-            "projects": page,
-            "query_prefix": project_filter.querystring(),
-            "data_links": {
-                "csv": f"{base}{self.reverse_subpage('export_csv')}?{data_query}",
-                "giving360": f"{base}{self.reverse_subpage('export_360giving')}?{data_query}",
-                "api": f"{base}{self.reverse_subpage('api_projects')}?{data_query}",
-                "charts": f"{base}{self.reverse_subpage('charts')}?{data_query}",
-                "open_data": f"{base}{self.reverse_subpage('open_data')}",
-            },
-            "sorts": SORTS,
-            "year_choices": range(YEAR_MIN_SHOWN, timezone.localdate().year + 2),
-            "params": Param,
-        }
-
     @path("")
     def index_route(self, request):
-        context = self.listing_context(request)
-        project_filter = context["filter"]
-        # Combined filters make near-duplicate pages: keep them out of search engines,
-        # and point a single-theme listing at that theme's own page.
-        if project_filter.filter_count > 1 or project_filter.query:
-            context["noindex"] = True
-        if project_filter.filter_count == 1 and project_filter.themes:
-            context["canonical_override"] = self.url_for(project_filter.themes[0])
-        elif project_filter.is_filtered:
-            context["canonical_override"] = f"{self.url}?{project_filter.querystring()}"
-        theme_facet = next((f for f in context["facets"] if f.param == Param.THEME), None)
-        context["theme_links"] = [
-            (option.label, self.url + self.reverse_subpage("theme", kwargs={"slug": option.value}))
-            for option in (theme_facet.options if theme_facet else [])
-        ]
-        return self.render(request, context_overrides=context)
+        return self.hand_over("index", request)
 
     @path("themes/<slug:slug>/", name="theme")
     def theme_route(self, request, slug):
-        # A snippet, not a page (no view restrictions): cached like the facet counts.
-        theme = cached(
-            "theme-by-slug",
-            slug,
-            lambda: Theme.objects.select_related("listing_image").filter(slug=slug).first(),
-        )
-        if theme is None:
-            raise Http404("No such theme")
-        context = self.listing_context(request, fixed_theme=theme)
-        if context["filter"].is_filtered:
-            context["noindex"] = True
-        # The theme's own figures and researchers come with the facet counts.
-        wide = context["filter"].theme_wide()
-        return self.render(
-            request,
-            template="pages/theme_page.html",
-            context_overrides={
-                **context,
-                "theme": theme,
-                "theme_figures": wide,
-                "theme_researchers": [
-                    {"name": name, "url": self.reverse_route("researcher", slug)}
-                    for slug, name in wide["researchers"][: self.THEME_RESEARCHERS]
-                ],
-                "achievements": theme.achievements.filter(live=True)[:6],
-                # Stories point at themes; this side only reads the reverse relation,
-                # and lets the story type say what "newest" means.
-                "stories": theme.stories.live().public().with_card_relations().newest_first()[:3],
-                "theme_feeds": [self.theme_projects_feed_links(theme)],
-                "appeal_theme": theme if theme.has_appeal else None,
-                **self.route_meta(theme.name, theme.short_description, theme.listing_image),
-            },
-        )
+        return self.hand_over("theme", request, slug)
 
-    @path("export/csv/", name="export_csv")
-    def export_csv_route(self, request):
-        return exports.csv_response(ProjectFilter(request.GET, self.projects()), self, request)
-
-    @path("export/360giving/", name="export_360giving")
-    def export_360giving_route(self, request):
-        return exports.giving360_response(ProjectFilter(request.GET, self.projects()), request)
-
-    @path("api/projects/", name="api_projects")
-    def api_route(self, request):
-        project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
-        facets = project_filter.facets()
-        return exports.api_response(project_filter, facets, self, request)
-
-    @path("api/openapi/", name="openapi")
-    def openapi_route(self, request):
-        """The OpenAPI description of the API and downloads (research/openapi.py)."""
-        return exports.openapi_response(self, request)
-
-    @path("open-data/", name="open_data")
-    def open_data_route(self, request):
-        """A short page documenting every download, the API and the data licence."""
-        base = self.url
-        licence_name, licence_url = exports.open_data_licence(request)
-        context = {
-            "licence_name": licence_name,
-            "licence_url": licence_url,
-            "links": {
-                name: base + self.reverse_subpage(name)
-                for name in ("export_csv", "export_360giving", "api_projects", "openapi")
-            },
-            "csv_columns": exports.CSV_COLUMNS,
-            "params": Param,
-            **self.route_meta(
-                "Open data: our research funding",
-                "Download the research projects we fund as CSV or 360Giving data, or use the "
-                "JSON API. Free to reuse under an open licence.",
-            ),
-            "breadcrumb_title": "Open data",
-        }
-        return self.render(request, template="pages/open_data.html", context_overrides=context)
-
-    @path("at-a-glance/", name="charts")
-    def charts_route(self, request):
-        project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
-        context = {
-            "filter": project_filter,
-            "charts": portfolio_charts(project_filter),
-            "query_prefix": project_filter.querystring(),
-            "breadcrumb_title": "At a glance",
-            "meta_title": "The portfolio at a glance",
-            "meta_description": "Our research funding by theme, year, region and status.",
-            "breadcrumb_parent": self,
-        }
-        if project_filter.is_filtered:
-            context["noindex"] = True
-        return self.render(
-            request, template="pages/portfolio_charts.html", context_overrides=context
-        )
+    @re_path(
+        r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/projects/(?P<kind>rss|atom)/$",
+        name="theme_projects_feed",
+    )
+    def theme_projects_feed_route(self, request, slug, kind):
+        return self.hand_over("theme_projects_feed", request, slug, kind)
 
     @path("researchers/<slug:slug>/", name="researcher")
     def researcher_route(self, request, slug):
-        researcher = get_object_or_404(
-            Researcher.objects.filter(live=True).select_related("institution", "photo"),
-            slug=slug,
-        )
-        # Led or co-investigated, as one WHERE clause over the projects table: a join
-        # through co-investigators would need DISTINCT, which makes PostgreSQL and
-        # SQLite sort every matching row before the page can be cut.
-        co_investigated = ResearchProjectPage.co_investigators.through.objects.filter(
-            researcher=researcher
-        ).values("researchprojectpage_id")
-        their_projects = self.projects().filter(
-            models.Q(lead_researcher=researcher) | models.Q(pk__in=co_investigated)
-        )
-        # Reused until the research changes, like the listing's facet counts: on
-        # PostgreSQL the sum over a busy researcher's projects is a scan of the pages.
-        figures = cached_until_research_changes(
-            {"kind": "researcher-figures", "index": self.pk, "researcher": researcher.pk},
-            lambda: their_projects.order_by().aggregate(
-                count=models.Count("pk"),
-                led=models.Count("pk", filter=models.Q(lead_researcher=researcher)),
-                awarded=models.Sum("award_amount", filter=models.Q(lead_researcher=researcher)),
-            ),
-        )
-        return self.render(
-            request,
-            template="pages/researcher_page.html",
-            context_overrides={
-                "researcher": researcher,
-                "figures": figures,
-                "projects": paginate(
-                    request,
-                    their_projects.with_card_relations(),
-                    self.PER_PAGE,
-                    count=figures["count"],
-                ),
-                "stories": researcher_stories(their_projects)[: self.RESEARCHER_STORIES],
-                "quotes": researcher.quotes.filter(live=True),
-                "achievements": researcher.achievements.filter(live=True),
-                **self.route_meta(
-                    researcher.full_name,
-                    ", ".join(
-                        part
-                        for part in (
-                            researcher.role,
-                            researcher.institution.name if researcher.institution else "",
-                        )
-                        if part
-                    ),
-                    researcher.photo,
-                ),
-            },
-        )
+        return self.hand_over("researcher", request, slug)
 
-    RESEARCHER_STORIES = 6
-    THEME_RESEARCHERS = 24
+    @path("institutions/<slug:slug>/", name="institution")
+    def institution_route(self, request, slug):
+        return self.hand_over("institution", request, slug)
 
-    def reverse_route(self, name, slug):
-        return self.url + self.reverse_subpage(name, kwargs={"slug": slug})
+    @path("at-a-glance/", name="charts")
+    def charts_route(self, request):
+        return self.hand_over("charts", request)
+
+    @path("open-data/", name="open_data")
+    def open_data_route(self, request):
+        return self.hand_over("open_data", request)
+
+    @path("export/csv/", name="export_csv")
+    def export_csv_route(self, request):
+        return self.hand_over("export_csv", request)
+
+    @path("export/360giving/", name="export_360giving")
+    def export_360giving_route(self, request):
+        return self.hand_over("export_360giving", request)
+
+    @path("api/projects/", name="api_projects")
+    def api_route(self, request):
+        return self.hand_over("api_projects", request)
+
+    @path("api/openapi/", name="openapi")
+    def openapi_route(self, request):
+        return self.hand_over("openapi", request)
 
     def serve(self, request, *args, **kwargs):
         # Templates link themes, researchers and institutions through this page:
@@ -506,68 +336,13 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         remember_live_page(request, self)
         return super().serve(request, *args, **kwargs)
 
-    @re_path(
-        r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/projects/(?P<kind>rss|atom)/$",
-        name="theme_projects_feed",
-    )
-    def theme_projects_feed_route(self, request, slug, kind):
-        """New and updated projects in one theme, as an RSS 2.0 or Atom feed."""
-        theme = get_object_or_404(Theme, slug=slug)
-        charity = get_chrome(request).get("charity_name", "")
-        root = self.get_full_url(request)
-        theme_url = root + self.reverse_subpage("theme", kwargs={"slug": theme.slug})
-        feed = ThemeProjectsFeed(
-            kind,
-            projects=self.projects().filter(themes=theme),
-            title=" | ".join(
-                part for part in (f"New research on {theme.name.lower()}", charity) if part
-            ),
-            description=f"New and updated research projects: {theme.short_description}",
-            link=theme_url,
-            feed_url=root
-            + self.reverse_subpage("theme_projects_feed", kwargs={"slug": slug, "kind": kind}),
-        )
-        return feed(request)
+    def route_url(self, name):
+        """The path of one of the routes above that takes no arguments."""
+        return self.url + self.reverse_subpage(name)
 
-    def theme_projects_feed_links(self, theme):
-        def url(kind):
-            return self.url + self.reverse_subpage(
-                "theme_projects_feed", kwargs={"slug": theme.slug, "kind": kind}
-            )
-
-        return feed_links(
-            f"New and updated projects on {theme.name.lower()}",
-            url("rss"),
-            url("atom"),
-            label="New and updated projects",
-        )
-
-    @path("institutions/<slug:slug>/", name="institution")
-    def institution_route(self, request, slug):
-        institution = get_object_or_404(Institution, slug=slug)
-        projects = self.projects().filter(institution=institution)
-        funding = cached_until_research_changes(
-            {"kind": "institution-funding", "index": self.pk, "institution": institution.pk},
-            lambda: projects.order_by().aggregate(
-                total=models.Sum("award_amount"), count=models.Count("pk")
-            ),
-        )
-        return self.render(
-            request,
-            template="pages/institution_page.html",
-            context_overrides={
-                "institution": institution,
-                "projects": paginate(
-                    request, projects.with_card_relations(), self.PER_PAGE, count=funding["count"]
-                ),
-                "funding": funding,
-                "researchers": institution.researchers.filter(live=True),
-                **self.route_meta(
-                    institution.name,
-                    f"Research funded at {institution.name}, {institution.city}.",
-                ),
-            },
-        )
+    def reverse_route(self, name, slug):
+        """The path of a route that takes a slug (a theme, researcher or institution)."""
+        return self.url + self.reverse_subpage(name, kwargs={"slug": slug})
 
     def route_meta(self, title, description, image=None):
         """Head metadata and breadcrumb for a page served by one of the routes above."""
@@ -599,25 +374,6 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         """The public URL of a theme, researcher or institution."""
         name = {Theme: "theme", Researcher: "researcher", Institution: "institution"}[type(obj)]
         return self.reverse_route(name, obj.slug)
-
-
-YEAR_MIN_SHOWN = 2000
-
-
-def researcher_stories(projects):
-    """Live, public stories that mention any of `projects`, newest first.
-
-    This app never imports `stories`: the story model is reached through the
-    reverse relation the stories app declares on projects (`related_stories`),
-    and the story ids come from that same relation, in one subquery."""
-    story_model = ResearchProjectPage._meta.get_field("related_stories").related_model
-    return (
-        story_model.objects.live()
-        .public()
-        .filter(pk__in=projects.values("related_stories"))
-        .with_card_relations()
-        .newest_first()
-    )
 
 
 class ProjectStatus(models.TextChoices):

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from research.bulk import index_pages
 from research.models import Institution, Researcher, ResearchProjectPage
+from research.open_data.bulk import index_pages
 
 
 def _reindex_later(projects):

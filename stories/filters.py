@@ -11,65 +11,24 @@ with the *other* dimension's filter applied, so the query count never depends
 on the number of stories or tags.
 """
 
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
 from django.db import models
 from django.db.models import Count, Q
 
-from portfolio.base.pagination import PAGE_PARAM
+from portfolio.base.listing import (
+    Facet,
+    ListingFilter,
+    Param,
+    clean_values,
+    count_rows,
+    listed_options,
+)
+from research.models import Theme
+from stories.models import StoryPage, StoryTag
 
 MAX_VALUES_PER_PARAM = 10
-MAX_VALUE_LENGTH = 100
 
 
-class Param:
-    """Query-string names: the public, shareable API of the story listing. Keep them stable."""
-
-    THEME = "theme"
-    TAG = "tag"
-    PAGE = PAGE_PARAM
-
-    FILTERS = (THEME, TAG)
-
-
-@dataclass
-class Option:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    param: str
-    label: str
-    noun: str
-    options: list = field(default_factory=list)
-
-    @property
-    def selected(self):
-        return [option for option in self.options if option.selected]
-
-
-def _clean_values(values):
-    """At most a few short values, without duplicates or control characters
-    (PostgreSQL refuses a NUL byte in any string, so it must never reach a query)."""
-    cleaned = []
-    for value in values[:MAX_VALUES_PER_PARAM]:
-        value = value.strip()
-        if (
-            value
-            and len(value) <= MAX_VALUE_LENGTH
-            and value.isprintable()
-            and value not in cleaned
-        ):
-            cleaned.append(value)
-    return cleaned
-
-
-class StoryFilter:
+class StoryFilter(ListingFilter):
     """Parses `?theme=…&tag=…` and answers every question the story listing asks of it.
 
     Several values of one parameter mean "any of these"; theme and tag combine
@@ -77,18 +36,14 @@ class StoryFilter:
     """
 
     def __init__(self, data, base_queryset):
-        from research.models import Theme
-        from stories.models import StoryTag
-
-        self.data = data
+        super().__init__(data)
         self.base = base_queryset
-        self.notes = []
 
-        theme_slugs = _clean_values(data.getlist(Param.THEME))
+        theme_slugs = clean_values(data.getlist(Param.THEME), MAX_VALUES_PER_PARAM)
         self.themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
-        self._note_unknown("theme", theme_slugs, {t.slug for t in self.themes})
+        self.note_unknown("theme", theme_slugs, {t.slug for t in self.themes})
 
-        tag_slugs = _clean_values(data.getlist(Param.TAG))
+        tag_slugs = clean_values(data.getlist(Param.TAG), MAX_VALUES_PER_PARAM)
         # Tags are shared with any other tagged model: only those on a story count.
         self.tags = (
             list(
@@ -99,21 +54,14 @@ class StoryFilter:
             if tag_slugs
             else []
         )
-        self._note_unknown("topic", tag_slugs, {t.slug for t in self.tags})
+        self.note_unknown("topic", tag_slugs, {t.slug for t in self.tags})
         self.total = None
-
-    def _note_unknown(self, what, given, known):
-        for value in given:
-            if value not in known:
-                self.notes.append(f"We ignored the {what} “{value[:40]}” because we don’t know it.")
 
     # Conditions -----------------------------------------------------------
 
     def _conditions(self):
         """Each active filter as (dimension, condition), through the join tables
         as subqueries, so results never need DISTINCT."""
-        from stories.models import StoryPage, StoryTag
-
         conditions = []
         if self.themes:
             through = StoryPage.themes.through
@@ -159,47 +107,28 @@ class StoryFilter:
 
         A selected value nobody uses any more stays listed (with 0), so the
         reader can still see and untick it."""
-        rows = self._facet_rows()
-        counts, labels = {}, {}
-        for row in rows:
-            counts.setdefault(row["dim"], {})[row["key"]] = row["n"]
-            labels.setdefault(row["dim"], {})[row["key"]] = (row["label"], row["sort"])
+        counts, labels = count_rows(self._facet_rows())
         self.total = counts.get("total", {}).get("all", 0)
 
         def listed(dim, selected_pairs, by_sort):
-            dim_labels = labels.get(dim, {})
-            selected = dict(selected_pairs)
-            options = [
-                Option(key, label, counts[dim][key], key in selected)
-                for key, (label, _) in dim_labels.items()
-            ]
-            options += [
-                Option(value, label, 0, True)
-                for value, label in selected_pairs
-                if value not in dim_labels
-            ]
-            order = {key: sort for key, (_, sort) in dim_labels.items()} if by_sort else {}
-            options.sort(key=lambda o: (order.get(o.value, 10_000), o.label.lower()))
-            return options
+            return listed_options(dim, counts, labels, selected_pairs, by_sort)
 
         return [
             Facet(
                 Param.THEME,
                 "Theme",
-                "theme",
                 listed(Param.THEME, [(t.slug, t.name) for t in self.themes], by_sort=True),
+                noun="theme",
             ),
             Facet(
                 Param.TAG,
                 "Topic",
-                "topic",
                 listed(Param.TAG, [(t.slug, t.name) for t in self.tags], by_sort=False),
+                noun="topic",
             ),
         ]
 
     def _facet_rows(self):
-        from stories.models import StoryPage, StoryTag
-
         text = models.CharField()
         number = models.IntegerField()
 
@@ -248,12 +177,7 @@ class StoryFilter:
             (Param.TAG, t.slug) for t in self.tags
         ]
 
-    def querystring(self, without=None):
-        """The state as a query string, optionally without one (name, value) pair."""
-        return urlencode([pair for pair in self.params() if pair != without])
-
-    def chips(self):
-        """Active filters as (label, query string without it), for removable chips."""
+    def chip_pairs(self):
+        """Active filters as (label, (name, value)), for removable chips."""
         chips = [(f"Theme: {t.name}", (Param.THEME, t.slug)) for t in self.themes]
-        chips += [(f"Topic: {t.name}", (Param.TAG, t.slug)) for t in self.tags]
-        return [(label, self.querystring(without=pair)) for label, pair in chips]
+        return chips + [(f"Topic: {t.name}", (Param.TAG, t.slug)) for t in self.tags]

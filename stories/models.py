@@ -11,12 +11,11 @@ from urllib.parse import urlencode
 from django import forms
 from django.db import models
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
@@ -24,15 +23,14 @@ from wagtail.search import index
 from portfolio.base.blocks import BaseStreamBlock
 from portfolio.base.chrome import get_chrome
 from portfolio.base.feeds import feed_links
+from portfolio.base.listing import Param
 from portfolio.base.models import BasePage
-from portfolio.base.pagination import paginate
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
+from portfolio.base.routes import RouteViewsMixin
 from portfolio.base.seo import share_image_url
 from research.blocks import QuoteChooserBlock, RelatedProjectsBlock
-from research.models import ResearchProjectPage, Theme
-from stories.feeds import StoryFeed
-from stories.filters import Param, StoryFilter
+from research.models import ResearchProjectPage
 
 
 class Author(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
@@ -65,24 +63,7 @@ class StoryBodyBlock(BaseStreamBlock):
     related_projects = RelatedProjectsBlock()
 
 
-class _AfterFirst:
-    """A lazy listing without its first row, for the paginator.
-
-    The unfiltered story listing is "featured story, then the rest": the grid
-    pages are cut from the rest, without first looking up which story leads."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            start = (index.start or 0) + 1
-            stop = None if index.stop is None else index.stop + 1
-            return self.queryset[start:stop]
-        return self.queryset[index + 1]
-
-
-class StoryIndexPage(RoutablePageMixin, BasePage):
+class StoryIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     """`/stories/`: every story, newest first, filterable by theme and tag, with feeds.
 
     The feeds are routes of this page so that their addresses follow it:
@@ -111,6 +92,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     ]
 
     PER_PAGE = 12
+    route_views_module = "stories.views"
 
     def stories(self):
         """What readers may see: live, public stories under this index."""
@@ -131,53 +113,9 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         )
         return stories.order_by(chosen_first, *StoryPage.listing_order)
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        story_filter = StoryFilter(request.GET, self.stories())
-        facets = story_filter.facets()  # also counts the matching stories
-        featured = None
-        if story_filter.is_filtered:
-            page = paginate(
-                request,
-                story_filter.queryset().with_card_relations().newest_first(),
-                self.PER_PAGE,
-                count=story_filter.total,
-            )
-        else:
-            # The featured story leads page 1 and is left out of the grid on every
-            # page, so pages keep their size and nothing shows twice. Page 1 fetches
-            # it with its grid in one query: the first row of the same ordering.
-            ordered = self.featured_first(self.stories().with_card_relations())
-            page = paginate(
-                request, _AfterFirst(ordered), self.PER_PAGE, count=max(story_filter.total - 1, 0)
-            )
-            if page.number == 1 and story_filter.total:
-                rows = list(ordered.prefetch_related("authors")[: self.PER_PAGE + 1])
-                if rows:
-                    featured, page.object_list = rows[0], rows[1:]
-        context.update(
-            {
-                "filter": story_filter,
-                "facets": facets,
-                "stories": page,
-                "featured_story": featured,
-                "total": story_filter.total,
-                "query_prefix": story_filter.querystring(),
-                "params": Param,
-                "feeds": self.feed_links_for(
-                    story_filter.themes[:1] if len(story_filter.themes) == 1 else []
-                ),
-            }
-        )
-        # Combined filters make near-duplicate pages: keep them out of search engines.
-        # Every state points at its own address, without unknown values.
-        if story_filter.filter_count > 1:
-            context["noindex"] = True
-        query = [*story_filter.params()]
-        if page.number > 1:
-            query.append((Param.PAGE, page.number))
-        context["canonical_override"] = self.url + (f"?{urlencode(query)}" if query else "")
-        return context
+    @path("")
+    def index_route(self, request):
+        return self.hand_over("index", request)
 
     # Feeds ------------------------------------------------------------------
 
@@ -203,38 +141,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @re_path(r"^feed/(?P<kind>rss|atom)/$", name="feed")
     def feed_route(self, request, kind):
-        charity = get_chrome(request).get("charity_name", "")
-        index_url = self.get_full_url(request)
-        feed = StoryFeed(
-            kind,
-            index=self,
-            stories=self.stories(),
-            title=" | ".join(part for part in (self.title, charity) if part),
-            description=self.introduction or f"New stories from {charity or 'us'}.",
-            link=index_url,
-            feed_url=index_url + self.reverse_subpage("feed", kwargs={"kind": kind}),
-        )
-        return feed(request)
+        return self.hand_over("feed", request, kind)
 
     @re_path(r"^themes/(?P<slug>[-a-zA-Z0-9_]+)/(?P<kind>rss|atom)/$", name="theme_feed")
     def theme_feed_route(self, request, slug, kind):
-        theme = get_object_or_404(Theme, slug=slug)
-        charity = get_chrome(request).get("charity_name", "")
-        index_url = self.get_full_url(request)
-        through = StoryPage.themes.through
-        feed = StoryFeed(
-            kind,
-            index=self,
-            stories=self.stories().filter(
-                pk__in=through.objects.filter(theme=theme).values("storypage_id")
-            ),
-            title=" | ".join(part for part in (f"Stories about {theme.name}", charity) if part),
-            description=theme.short_description,
-            link=f"{index_url}?{urlencode({Param.THEME: theme.slug})}",
-            feed_url=index_url
-            + self.reverse_subpage("theme_feed", kwargs={"slug": theme.slug, "kind": kind}),
-        )
-        return feed(request)
+        return self.hand_over("theme_feed", request, slug, kind)
 
 
 class StoryTag(TaggedItemBase):

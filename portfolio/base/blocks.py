@@ -9,6 +9,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from portfolio.base.donations import validate_donate_url
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 SIMPLE_RICH_TEXT_FEATURES = ["bold", "italic", "link"]
 
@@ -147,21 +149,10 @@ class CallToActionBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={"donate_url": ValidationError("Choose a page or a donation page.")}
             )
-        if value.get("donate_url"):
-            from wagtail.models import Site
-
-            from .models import SiteSettings
-
-            site = Site.objects.filter(is_default_site=True).first()
-            allowed = SiteSettings.for_site(site).allowed_donate_urls if site else []
-            if value["donate_url"] not in allowed:
-                raise blocks.StructBlockValidationError(
-                    block_errors={
-                        "donate_url": ValidationError(
-                            "Use one of the donation pages listed in Site settings."
-                        )
-                    }
-                )
+        try:
+            validate_donate_url(value.get("donate_url"))
+        except ValidationError as error:
+            raise blocks.StructBlockValidationError(block_errors={"donate_url": error}) from None
         return value
 
 

@@ -307,14 +307,6 @@ class SiteSettings(BaseSiteSetting):
         urls += [block.value["url"] for block in self.donate_destinations if block.value["url"]]
         return urls
 
-    def donate_destination_choices(self):
-        choices = [(self.donate_url, f"Default: {self.donate_url}")] if self.donate_url else []
-        choices += [
-            (block.value["url"], f"{block.value['label']}: {block.value['url']}")
-            for block in self.donate_destinations
-        ]
-        return choices
-
     @property
     def social_links(self):
         pairs = [

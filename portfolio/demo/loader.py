@@ -27,6 +27,7 @@ from wagtail.images import get_image_model
 from wagtail.models import DraftStateMixin, Page, RevisionMixin, Site
 
 from portfolio.base.models import NavigationSettings, SiteSettings
+from portfolio.demo.synthetic import synthetic_project
 from portfolio.editorial import EDITORS, MODERATORS, setup_editorial
 from portfolio.models import (
     HomeFeaturedProject,
@@ -46,7 +47,6 @@ from research.models import (
     ResearchProjectPage,
     Theme,
 )
-from research.synthetic import synthetic_project
 from stories.models import Author, StoryIndexPage, StoryPage
 
 from . import content, images

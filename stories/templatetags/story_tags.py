@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django import template
 
 from portfolio.base.chrome import live_page_of_type
-from stories.filters import Param
+from portfolio.base.listing import Param
 from stories.models import StoryIndexPage
 
 register = template.Library()

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from research.filters import Param
+from portfolio.base.listing import Param
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 
-from research import exports
+from research.open_data import exports
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import (
     InstitutionFactory,

@@ -1,4 +1,5 @@
-"""360Giving export and import (research/giving360.py) and bulk page creation (research/bulk.py).
+"""360Giving export and import (research/open_data/giving360/) and bulk page creation
+(research/open_data/bulk.py).
 
 Schema validation and the real sample files come from /work/shared/data/360giving,
 which exists only on the build machine: the tests that need it skip without it.
@@ -20,8 +21,6 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Site
 
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.models import HomePage
-from research import giving360
-from research.bulk import bulk_create_pages
 from research.models import (
     Institution,
     ProjectOutput,
@@ -29,6 +28,9 @@ from research.models import (
     ResearchProjectPage,
     Theme,
 )
+from research.open_data import giving360
+from research.open_data.bulk import bulk_create_pages
+from research.open_data.giving360.reading import _column_path as column_path
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import (
     InstitutionFactory,
@@ -951,15 +953,23 @@ def test_text_and_html():
 
 
 def test_column_titles():
-    assert giving360._column_path("Amount Awarded") == ("amountAwarded",)
-    assert giving360._column_path(" recipient org:city ") == (
+    assert column_path("Amount Awarded") == ("amountAwarded",)
+    assert column_path(" recipient org:city ") == (
         "recipientOrganization",
         0,
         "addressLocality",
     )
-    assert giving360._column_path("Classifications:1:Code") == ("classifications", 1, "code")
-    assert giving360._column_path("plannedDates/0/startDate") == ("plannedDates", 0, "startDate")
-    assert giving360._column_path("Grant number") is None
+    assert column_path("Classifications:1:Code") == (
+        "classifications",
+        1,
+        "code",
+    )
+    assert column_path("plannedDates/0/startDate") == (
+        "plannedDates",
+        0,
+        "startDate",
+    )
+    assert column_path("Grant number") is None
 
 
 def test_grant_ids(settings):

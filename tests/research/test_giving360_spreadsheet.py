@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError
 
-from research import giving360
 from research.models import Institution, ResearchProjectPage, Theme
+from research.open_data import giving360
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import ResearchProjectPageFactory
 from tests.research.test_giving360 import (
@@ -268,7 +268,7 @@ def test_ods_written_by_flattentool_reads_like_the_json(site_tree, tmp_path):
     it from the JSON, with a sheet per list, and the import reads the same grants back."""
     from flattentool import flatten
 
-    from research.giving360_codes import GRANT_SCHEMA_PATH
+    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
 
     source = write_json(tmp_path / "grants.json", {"grants": SAME_AS_JSON})
     ods = tmp_path / "grants.ods"
@@ -575,7 +575,7 @@ def test_demo_content_export_passes_the_usefulness_checks(site_tree):
 
 
 def test_every_org_id_in_the_samples_has_a_registered_prefix():
-    from research import giving360_codes as codes
+    from research.open_data.giving360 import codes
 
     for org_id in ("GB-CHC-1015648", "GB-COH-RC000000", "GB-SC-SC012345", "US-EIN-12", "GB-EDU-1"):
         assert codes.org_id_problem(org_id) is None, org_id

@@ -141,8 +141,8 @@ def notes(html):
 def chips(html):
     """The removable filter chips as (label, query string pairs)."""
     found = re.findall(
-        r'<a class="chip-remove" href="\?([^"]*)"><span class="visually-hidden">Remove filter: '
-        r"</span>(.*?)<span",
+        r'<a class="chip-remove" href="[^"?]*\??([^"]*)">'
+        r'<span class="visually-hidden">Remove filter: </span>(.*?)<span',
         html,
     )
     return [(unescape(label), parse_qsl(unescape(qs))) for qs, label in found]
@@ -990,7 +990,7 @@ def queries_for(client, url):
     request for a filter state nobody asked for yet can cost."""
     uncached = (
         mock.patch.object(ProjectFilter, "_cached", lambda self, kind, build, state=None: build()),
-        mock.patch("research.models.cached_until_research_changes", lambda state, build: build()),
+        mock.patch("research.views.cached_until_research_changes", lambda state, build: build()),
     )
     with uncached[0], uncached[1]:
         assert client.get(url).status_code == 200

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
+from portfolio.base.listing import Param
 from portfolio.base.richtext import rich_text_to_plain
-from research.filters import Param
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
 
@@ -125,7 +125,7 @@ def test_openapi_description_parses_and_lists_every_listing_parameter(project, c
     assert document["openapi"].startswith("3.1")
     assert document["info"]["license"]["url"] == CC_BY
     assert document["servers"][0]["url"].endswith("/research")
-    listing_params = {*Param.FILTERS, Param.QUERY, Param.SORT}
+    listing_params = {*Param.PROJECT_FILTERS, Param.QUERY, Param.SORT}
     operations = {path: spec["get"] for path, spec in document["paths"].items()}
     assert set(operations) == {"/api/projects/", "/export/csv/", "/export/360giving/"}
     for path, operation in operations.items():

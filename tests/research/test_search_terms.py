@@ -143,8 +143,8 @@ def test_bulk_loaded_and_reindexed_projects_are_found_the_same_way(
     field too, and so does `update_index` after it; its text is cleaned on the way in."""
     from django.core.management import call_command
 
-    from research.bulk import bulk_create_pages
     from research.models import ResearchProjectPage
+    from research.open_data.bulk import bulk_create_pages
 
     lead = ResearcherFactory(first_name="Zoë", last_name="Müller")
     page = ResearchProjectPage(

@@ -21,8 +21,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from research import giving360
 from research.models import Institution, Researcher, ResearchProjectPage, Theme
+from research.open_data import giving360
 from stories.models import StoryPage
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
 from tests.stories.factories import StoryPageFactory

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from stories.filters import Param
+from portfolio.base.listing import Param
 from tests.research.factories import ThemeFactory
 from tests.stories.factories import AuthorFactory, StoryPageFactory
 

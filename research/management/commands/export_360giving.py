@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from research.giving360 import skipped_projects, write_package
+from research.open_data.giving360 import skipped_projects, write_package
 
 
 class _Unterminated:

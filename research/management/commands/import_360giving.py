@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from research.giving360 import Giving360Error, import_grants
+from research.open_data.giving360 import Giving360Error, import_grants
 
 MAX_WARNINGS = 30
 

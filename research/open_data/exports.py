@@ -19,6 +19,8 @@ from django.utils import timezone
 from portfolio.base.chrome import get_chrome
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.spreadsheets import safe_row
+from research.open_data import giving360
+from research.open_data.openapi import openapi_document
 
 CSV_COLUMNS = [
     "title",
@@ -121,9 +123,7 @@ def unknown_filters_response(project_filter, request):
 
 
 def openapi_response(index_page, request):
-    """The OpenAPI description of the API and these downloads (see research/openapi.py)."""
-    from research.openapi import openapi_document  # it imports the models, like giving360
-
+    """The OpenAPI description of the API and these downloads (research/open_data/openapi.py)."""
     licence_name, licence_url = open_data_licence(request)
     document = openapi_document(
         index_page.get_full_url(request).rstrip("/"),
@@ -156,8 +156,6 @@ def csv_response(project_filter, index_page, request):
 
 
 def giving360_response(project_filter, request):
-    from research import giving360  # it imports the models, which import this module
-
     refused = unknown_filters_response(project_filter, request)
     if refused:
         return refused

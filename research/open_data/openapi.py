@@ -9,14 +9,14 @@ what the listing accepts: a parameter added to the listing appears here, and
 `tests/research/test_open_data.py` checks that every one is listed.
 """
 
-from research.filters import AMOUNT_BANDS, SORTS, Param
+from portfolio.base.listing import Param
+from research.filters import AMOUNT_BANDS, SORTS
+from research.models import UK_REGIONS, ProjectStatus
 
 OPENAPI_VERSION = "3.1.0"
 
 
 def _filter_parameters():
-    from research.models import UK_REGIONS, ProjectStatus
-
     def many(name, description, enum=None):
         items = {"type": "string"}
         if enum:

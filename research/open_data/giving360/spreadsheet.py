@@ -35,7 +35,7 @@ from pathlib import Path
 
 from flattentool import unflatten
 
-from research.giving360_codes import GRANT_SCHEMA_PATH, PACKAGE_SCHEMA_PATH
+from research.open_data.giving360.codes import GRANT_SCHEMA_PATH, PACKAGE_SCHEMA_PATH
 
 FORMATS = {"xlsx": "xlsx", "ods": "ods"}
 META_SHEET = "Meta"

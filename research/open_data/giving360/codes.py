@@ -16,7 +16,7 @@ Sources
 * Country names and ISO 3166-1 codes: ``pycountry`` (the ISO 3166 database), never a
   hand-written table.
 * org-id prefixes (``GB-CHC``, ``US-EIN``...): the org-id.guide register, vendored in
-  ``research/giving360_data/org-id-prefixes.json`` (ODbL 1.0; see the README there).
+  ``research/open_data/giving360/data/org-id-prefixes.json`` (ODbL 1.0; see the README there).
 """
 
 import json
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pycountry
 
-DATA_DIR = Path(__file__).resolve().parent / "giving360_data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 GRANT_SCHEMA_PATH = DATA_DIR / "360-giving-schema.json"
 PACKAGE_SCHEMA_PATH = DATA_DIR / "360-giving-package-schema.json"
 ORG_ID_PREFIXES_PATH = DATA_DIR / "org-id-prefixes.json"

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from research.bulk import bulk_create_pages
+from portfolio.demo.synthetic import synthetic_project, synthetic_researcher_name
 from research.models import (
     Institution,
     ProjectOutput,
@@ -29,7 +29,7 @@ from research.models import (
     ResearchProjectPage,
     Theme,
 )
-from research.synthetic import synthetic_project, synthetic_researcher_name
+from research.open_data.bulk import bulk_create_pages
 
 GRANT_PREFIX = "GEN"
 MIN_RESEARCHERS = 40

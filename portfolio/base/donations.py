@@ -1,0 +1,51 @@
+"""The donate allow-list: the one check of where a donate link may send a supporter.
+
+Why one place: a donate button is the page's most trusted link, so a typo or a
+pasted look-alike address must never reach it. Editors list the donation pages
+in Site settings (`SiteSettings.donate_url` and `donate_destinations`); a
+theme's appeal link, a call-to-action block and the `/donate/` redirect all
+accept only those, and only as absolute http(s) addresses.
+
+`SiteSettings` is looked up through the app registry, not imported: the
+settings model's StreamFields are built from portfolio/base/blocks.py, whose
+call-to-action block uses this check, so an import would close a cycle.
+"""
+
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from wagtail.models import Site
+
+NOT_ALLOWED = "Choose a donation page from the allow-list in Site settings."
+
+
+def is_safe_destination(url):
+    """True for an absolute http(s) address with a host (no backslash tricks)."""
+    parts = urlsplit(url)
+    return parts.scheme in {"https", "http"} and bool(parts.netloc) and "\\" not in url
+
+
+def allowed_donate_urls(site_settings):
+    """The safe addresses on `site_settings`' allow-list (default page first)."""
+    return [url for url in site_settings.allowed_donate_urls if is_safe_destination(url)]
+
+
+def default_site_settings():
+    """The Site settings of the default site, or None before a site exists."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return None
+    return apps.get_model("portfolio", "SiteSettings").for_site(site)
+
+
+def validate_donate_url(url):
+    """Raise ValidationError(NOT_ALLOWED) unless `url` is on the default site's allow-list.
+
+    For editors' forms (a theme's appeal, a call-to-action block): an empty
+    `url` is valid (the default donation page is used)."""
+    if not url:
+        return
+    site_settings = default_site_settings()
+    if site_settings is None or url not in allowed_donate_urls(site_settings):
+        raise ValidationError(NOT_ALLOWED)

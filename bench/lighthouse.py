@@ -152,7 +152,7 @@ def main():
     page_types = [p for p in args.only.split(",") if p] or [
         p for p in PUBLIC_PAGE_TYPES if p not in ERROR_PAGE_TYPES
     ]
-    results = {}
+    results, errors = {}, []
     try:
         print("setting up: migrate, demo content, collectstatic", flush=True)
         manage(env, "migrate", "--noinput")
@@ -168,14 +168,20 @@ def main():
                 runs = []
                 for run in range(args.runs):
                     print(f"lighthouse {name} ({run + 1}/{args.runs})", flush=True)
-                    runs.append(lighthouse(args.lighthouse, url, reports / f"{name}-{run}.json"))
-                results[name] = (urls[name], median_run(runs))
+                    try:
+                        runs.append(
+                            lighthouse(args.lighthouse, url, reports / f"{name}-{run}.json")
+                        )
+                    except (subprocess.SubprocessError, RuntimeError, KeyError) as error:
+                        errors.append(f"{name}: Lighthouse failed ({error})")
+                if runs:
+                    results[name] = (urls[name], median_run(runs))
     finally:
         if drop is not None:
             drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    failures = []
+    failures = list(errors)
     print("\n| page type | path | performance | CLS | TBT ms | LCP ms |")
     print("|---|---|---|---|---|---|")
     for name, (path, f) in results.items():

@@ -1193,6 +1193,18 @@ STORIES = [
     },
 ]
 
+# The site-wide share picture (site settings), drawn by images.share_card: shown by
+# social networks when a page without its own picture is shared.
+SHARE_CARD = {
+    "title": "Share card: Secondary breast cancer research",
+    "kicker": "Breast Cancer Now",
+    "heading": "Secondary breast cancer research",
+    "strapline": "The projects, researchers and results we fund to stop it taking lives.",
+    "alt": "Breast Cancer Now: secondary breast cancer research. The projects, researchers "
+    "and results we fund to stop it taking lives. White lettering on deep pink, beside "
+    "pale drawn cells.",
+}
+
 SITE_SETTINGS = {
     "charity_name": "Breast Cancer Now",
     "charity_number": "Registered charity in England and Wales (1160558) and in Scotland "

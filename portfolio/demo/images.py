@@ -91,3 +91,82 @@ def avatar(key, initials, size=AVATAR_SIZE):
     font = ImageFont.load_default(size=int(size[1] * 0.36))
     draw.text((size[0] / 2, size[1] / 2), initials, font=font, fill="white", anchor="mm")
     return _jpeg(image)
+
+
+SHARE_SIZE = (1200, 630)
+# Pale pink from the site's palette (--brand-tint and its neighbours), for outlines.
+PALE_PINK = (240, 170, 198)
+
+
+def _wrapped(draw, text, font, width):
+    """`text` in lines no wider than `width` pixels, broken between words."""
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and draw.textlength(trial, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines
+
+
+def _share_cells(size, scale=2):
+    """A few large, pale cells down the right-hand side, clear of the text.
+
+    Drawn at `scale` times the size and reduced, which smooths their edges."""
+    big = (size[0] * scale, size[1] * scale)
+    layer = Image.new("RGBA", big, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    # (centre x, centre y, radius) as fractions of the width and the height.
+    for fx, fy, fr in [(0.84, 0.27, 0.19), (0.73, 0.67, 0.14), (0.93, 0.75, 0.11),
+                       (0.63, 0.17, 0.07), (0.91, 0.99, 0.13)]:  # fmt: skip
+        cx, cy, r = fx * big[0], fy * big[1], fr * big[1]
+        draw.ellipse(
+            (cx - r, cy - r * 0.9, cx + r, cy + r * 0.9),
+            fill=PALE_PINK + (60,),
+            outline=PALE_PINK + (200,),
+            width=4 * scale,
+        )
+        nx, ny, nr = cx + r * 0.15, cy - r * 0.1, r * 0.35
+        draw.ellipse((nx - nr, ny - nr, nx + nr, ny + nr), fill=(255, 255, 255, 90))
+    return layer.resize(size, Image.Resampling.LANCZOS)
+
+
+def share_card(kicker, title, strapline, size=SHARE_SIZE):
+    """The picture shown when a page without its own image is shared (Open Graph,
+    X/Twitter cards): 1200x630, the size those cards display at.
+
+    White text on the charity's deep pink, large enough to read at the smallest card
+    size (about 500 px wide): `kicker` (the charity's name), `title` (wrapped) and
+    `strapline`, left-aligned and centred vertically, with cells on the right."""
+    rng = random.Random("share")
+    ground = _gradient(size, DEEP_PINK, PLUM)
+    image = _soft_light(rng, ground, 6, alpha=(40, 90)).convert("RGBA")
+    image = Image.alpha_composite(image, _share_cells(size))
+    draw = ImageDraw.Draw(image)
+    margin, text_width = round(size[0] * 0.067), round(size[0] * 0.53)
+    kicker_font = ImageFont.load_default(size=34)
+    title_font = ImageFont.load_default(size=72)
+    strap_font = ImageFont.load_default(size=34)
+    title_lines = _wrapped(draw, title, title_font, text_width)
+    strap_lines = _wrapped(draw, strapline, strap_font, text_width)
+    # kicker, rule, title lines, gap, strapline lines
+    height = 34 + 18 + 8 + 36 + 86 * len(title_lines) + 20 + 46 * len(strap_lines)
+    y = (size[1] - height) // 2
+    # A thin stroke in the same colour stands in for a bold weight of the one font
+    # Pillow ships (so the picture is the same on every machine).
+    draw.text((margin, y), kicker, font=kicker_font, fill="white", stroke_width=1,
+              stroke_fill="white")  # fmt: skip
+    y += 34 + 18
+    draw.rectangle((margin, y, margin + 96, y + 8), fill=PALE_PINK)
+    y += 8 + 36
+    for line in title_lines:
+        draw.text((margin, y), line, font=title_font, fill="white", stroke_width=2,
+                  stroke_fill="white")  # fmt: skip
+        y += 86
+    y += 20
+    for line in strap_lines:
+        draw.text((margin, y), line, font=strap_font, fill=NEUTRALS[3])
+        y += 46
+    return _jpeg(image)

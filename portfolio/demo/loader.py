@@ -181,6 +181,14 @@ class DemoLoader:
             lambda: images.avatar(key, initials),
         )
 
+    def share_card(self):
+        card = content.SHARE_CARD
+        return self.image(
+            card["title"],
+            card["alt"],
+            lambda: images.share_card(card["kicker"], card["heading"], card["strapline"]),
+        )
+
     # Snippets ----------------------------------------------------------
 
     def snippet(self, model, lookup, fields, m2m=None):
@@ -531,7 +539,11 @@ class DemoLoader:
     # Settings ----------------------------------------------------------
 
     def load_settings(self, site):
-        SiteSettings.objects.get_or_create(site=site, defaults=content.SITE_SETTINGS)
+        identity, _ = SiteSettings.objects.get_or_create(site=site, defaults=content.SITE_SETTINGS)
+        if identity.default_share_image_id is None:
+            # Also on a site loaded before there was one; an editor's choice is kept.
+            identity.default_share_image = self.share_card()
+            identity.save(update_fields=["default_share_image"])
         if not NavigationSettings.objects.filter(site=site).exists():
             NavigationSettings.objects.create(
                 site=site,

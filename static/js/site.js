@@ -2,23 +2,7 @@
 (function () {
   "use strict";
 
-  // Collapsible main navigation on narrow screens.
-  var toggle = document.querySelector(".site-nav__toggle");
-  var list = document.getElementById("site-nav-list");
-  if (toggle && list) {
-    toggle.hidden = false;
-    document.documentElement.classList.add("nav-collapsible");
-    toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-expanded") === "true";
-      toggle.setAttribute("aria-expanded", String(!open));
-    });
-    document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
-        toggle.setAttribute("aria-expanded", "false");
-        toggle.focus();
-      }
-    });
-  }
+  // The main navigation's Menu button: js-enabled.js, which runs before the first paint.
 
   // Videos load the player only when the reader asks for it: no third-party
   // requests or cookies come with the page itself.
@@ -182,13 +166,4 @@
     load(window.location.href, false);
   });
   bind();
-})();
-
-// Listing filters: on narrow screens the filter box starts folded, so readers
-// reach the projects or stories first and open the filters when they want them.
-// Without JavaScript (or on wide screens) it stays open.
-(function () {
-  "use strict";
-  if (!window.matchMedia || !window.matchMedia("(max-width: 59.99em)").matches) return;
-  document.querySelectorAll("[data-fold-narrow]").forEach(function (fold) { fold.open = false; });
 })();

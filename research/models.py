@@ -17,244 +17,54 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TitleFieldPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import (
-    DraftStateMixin,
     Orderable,
-    PreviewableMixin,
-    RevisionMixin,
 )
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.chrome import get_chrome, remember_live_page
-from portfolio.base.donations import validate_donate_url
 from portfolio.base.models import BasePage
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
+from research.impact import Achievement, AchievementKind, Quote
+from research.taxonomies import (
+    UK_REGIONS,
+    Institution,
+    Researcher,
+    StableSlugMixin,
+    Theme,
+    org_id_validator,
+    slug_validator,
+)
 
-UK_REGIONS = [
-    ("north-east", "North East England"),
-    ("north-west", "North West England"),
-    ("yorkshire", "Yorkshire and the Humber"),
-    ("east-midlands", "East Midlands"),
-    ("west-midlands", "West Midlands"),
-    ("east", "East of England"),
-    ("london", "London"),
-    ("south-east", "South East England"),
-    ("south-west", "South West England"),
-    ("scotland", "Scotland"),
-    ("wales", "Wales"),
-    ("northern-ireland", "Northern Ireland"),
-    ("outside-uk", "Outside the UK"),
+__all__ = [
+    "UK_REGIONS",
+    "Achievement",
+    "AchievementIndexPage",
+    "AchievementKind",
+    "Institution",
+    "ProjectOutput",
+    "ProjectStatus",
+    "Quote",
+    "ResearchIndexPage",
+    "ResearchProjectPage",
+    "Researcher",
+    "StableSlugMixin",
+    "Theme",
+    "org_id_validator",
+    "slug_validator",
 ]
-
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    "Use lower-case letters, numbers and single hyphens, e.g. “liquid-biopsy”.",
-)
-org_id_validator = RegexValidator(
-    r"^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9./-]+$",
-    "Use an org-id identifier such as GB-CHC-1160558 or GB-EDU-133786.",
-)
-
-
-class StableSlugMixin(models.Model):
-    """A slug set once from the name and then left alone.
-
-    Public URLs (theme pages, filter links) are built from it, so it is
-    never regenerated when the name changes; editors may change it on
-    purpose.
-    """
-
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        blank=True,
-        validators=[slug_validator],
-        help_text="Used in web addresses. Changing it breaks links people have saved.",
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            base = re.sub(r"[-_]+", "-", slugify(self.slug_source()))[:70].strip("-")
-            self.slug = self._unique_slug(base or "item")
-        super().save(*args, **kwargs)
-
-    def slug_source(self):
-        return str(self)
-
-    def _unique_slug(self, base):
-        candidate, n = base, 2
-        others = type(self)._default_manager.exclude(pk=self.pk)
-        while others.filter(slug=candidate).exists():
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
-
-
-class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, models.Model):
-    """A research theme (taxonomy): how the public browses the portfolio."""
-
-    name = models.CharField(max_length=80, unique=True)
-    short_description = models.CharField(
-        max_length=250, help_text="One sentence, shown on cards and filter help."
-    )
-    introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"], blank=True)
-    listing_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    sort_order = models.PositiveSmallIntegerField(default=100)
-    appeal_heading = models.CharField(
-        max_length=120, blank=True, help_text="e.g. “Fund research into spread to the bone”."
-    )
-    appeal_text = models.TextField(
-        max_length=500,
-        blank=True,
-        help_text="Plainly, what a gift to this research supports. Shown beside the button.",
-    )
-    appeal_button_label = models.CharField(max_length=60, blank=True)
-    appeal_url = models.URLField(
-        "appeal destination",
-        blank=True,
-        help_text="One of the donation pages allowed in Site settings; empty for the default.",
-    )
-
-    panels = [
-        TitleFieldPanel("name", targets=["slug"]),
-        FieldPanel("slug"),
-        FieldPanel("short_description"),
-        FieldPanel("introduction"),
-        FieldPanel("listing_image"),
-        FieldPanel("sort_order"),
-        MultiFieldPanel(
-            [
-                FieldPanel("appeal_heading"),
-                FieldPanel("appeal_text"),
-                FieldPanel("appeal_button_label"),
-                FieldPanel("appeal_url"),
-            ],
-            heading="Donate appeal",
-        ),
-    ]
-    search_fields = [index.SearchField("name"), index.SearchField("short_description")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        super().clean()
-        try:
-            validate_donate_url(self.appeal_url)
-        except ValidationError as error:
-            raise ValidationError({"appeal_url": error}) from None
-
-    @property
-    def has_appeal(self):
-        return bool(self.appeal_heading or self.appeal_text)
-
-    def get_preview_template(self, request, mode_name):
-        return "components/theme_preview.html"
-
-
-class Institution(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    city = models.CharField(max_length=80)
-    region = models.CharField(max_length=20, choices=UK_REGIONS)
-    country = models.CharField(max_length=2, default="GB", help_text="ISO 3166 code, e.g. GB.")
-    website = models.URLField(blank=True)
-    org_id = models.CharField(
-        "organisation identifier",
-        max_length=80,
-        blank=True,
-        validators=[org_id_validator],
-        help_text="From org-id.guide, e.g. GB-CHC-… or GB-EDU-….",
-    )
-
-    panels = [
-        TitleFieldPanel("name", targets=["slug"]),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("city"), FieldPanel("region"), FieldPanel("country")]),
-        FieldPanel("website"),
-        FieldPanel("org_id"),
-    ]
-    search_fields = [index.SearchField("name"), index.FilterField("region")]
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_preview_template(self, request, mode_name):
-        return "components/institution_preview.html"
-
-
-class Researcher(
-    DraftStateMixin, RevisionMixin, PreviewableMixin, StableSlugMixin, index.Indexed, models.Model
-):
-    title = models.CharField(max_length=40, blank=True, help_text="e.g. Dr, Professor.")
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
-    role = models.CharField(max_length=160, blank=True)
-    institution = models.ForeignKey(
-        Institution,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="researchers",
-    )
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    biography = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("title"), FieldPanel("first_name"), FieldPanel("last_name")]),
-        FieldPanel("slug"),
-        FieldPanel("role"),
-        FieldPanel("institution"),
-        FieldPanel("photo"),
-        FieldPanel("biography"),
-    ]
-    search_fields = [
-        index.SearchField("first_name"),
-        index.SearchField("last_name"),
-        index.SearchField("role"),
-    ]
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-
-    def __str__(self):
-        return self.full_name
-
-    def slug_source(self):
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def full_name(self):
-        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
-
-    def get_preview_template(self, request, mode_name):
-        return "components/researcher_preview.html"
 
 
 class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
@@ -678,131 +488,6 @@ class ProjectOutput(Orderable):
         if self.doi:
             return f"https://doi.org/{self.doi}"
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-
-
-class AchievementKind(models.TextChoices):
-    TREATMENT = "treatment", "New treatment or drug approval"
-    DISCOVERY = "discovery", "Laboratory discovery"
-    TEST = "test", "New test or diagnostic"
-    TRIAL = "trial", "Clinical trial result"
-    CARE = "care", "Better care or policy"
-
-
-class Achievement(
-    DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
-):
-    """Something the research achieved, shown on the achievements timeline."""
-
-    title = models.CharField(max_length=200)
-    summary = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES)
-    date = models.DateField(help_text="When it happened (the day, or the first of the month).")
-    kind = models.CharField(max_length=20, choices=AchievementKind.choices)
-    projects = ParentalManyToManyField(ResearchProjectPage, related_name="achievements", blank=True)
-    researchers = ParentalManyToManyField(Researcher, related_name="achievements", blank=True)
-    themes = ParentalManyToManyField(Theme, related_name="achievements", blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source_url = models.URLField(blank=True, help_text="Where readers can check it.")
-    source_label = models.CharField(max_length=160, blank=True)
-
-    panels = [
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
-        FieldPanel("summary"),
-        FieldPanel("themes"),
-        FieldPanel("projects"),
-        FieldPanel("researchers"),
-        FieldPanel("image"),
-        FieldRowPanel([FieldPanel("source_url"), FieldPanel("source_label")]),
-    ]
-    search_fields = [index.SearchField("title"), index.SearchField("summary")]
-
-    class Meta:
-        ordering = ["-date", "title"]
-
-    def __str__(self):
-        return self.title
-
-    def get_preview_template(self, request, mode_name):
-        return "components/achievement_preview.html"
-
-
-class Quote(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
-    """A researcher's words, with where they may be shown."""
-
-    text = models.TextField(max_length=1000)
-    researcher = models.ForeignKey(
-        Researcher, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
-    )
-    attribution = models.CharField(
-        max_length=160,
-        blank=True,
-        help_text="Who said it, if not one of the researchers above.",
-    )
-    context = models.CharField(
-        max_length=250, blank=True, help_text="e.g. “on the LEGACY study results”."
-    )
-    show_on_home = models.BooleanField(default=False)
-    project = models.ForeignKey(
-        ResearchProjectPage,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="quotes",
-        help_text="Show on this project's page.",
-    )
-    achievement = models.ForeignKey(
-        Achievement,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="quotes",
-        help_text="Show with this achievement.",
-    )
-
-    panels = [
-        FieldPanel("text"),
-        FieldPanel("researcher"),
-        FieldPanel("attribution"),
-        FieldPanel("context"),
-        MultiFieldPanel(
-            [FieldPanel("show_on_home"), FieldPanel("project"), FieldPanel("achievement")],
-            heading="Where it is shown",
-            help_text="Any quote can also be placed in a story with a quote block.",
-        ),
-    ]
-    search_fields = [index.SearchField("text"), index.SearchField("attribution")]
-
-    class Meta:
-        ordering = ["-pk"]
-
-    def __str__(self):
-        words = self.text.split()
-        return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
-
-    def clean(self):
-        super().clean()
-        if not self.researcher and not self.attribution:
-            raise ValidationError(
-                {"attribution": "Say who said it: choose a researcher or type a name."}
-            )
-
-    @property
-    def speaker(self):
-        return self.researcher.full_name if self.researcher else self.attribution
-
-    @property
-    def speaker_role(self):
-        if self.researcher:
-            parts = [self.researcher.role]
-            if self.researcher.institution_id:
-                parts.append(self.researcher.institution.name)
-            return ", ".join(p for p in parts if p)
-        return ""
-
-    def get_preview_template(self, request, mode_name):
-        return "components/quote_preview.html"
 
 
 class AchievementIndexPage(BasePage):

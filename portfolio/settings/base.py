@@ -206,7 +206,7 @@ CACHE_RETRY_SECONDS = float(env("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portfolio.base.cache.ResilientRedisCache",
+            "BACKEND": "portfolio.base.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portfolio"),
             "TIMEOUT": 300,

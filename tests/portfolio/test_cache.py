@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 from unittest import mock
 
 import pytest
@@ -17,8 +18,10 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from portfolio.base import cache as site_cache
-from portfolio.base.cache import ResilientRedisCache, cached, content_changed, content_version
+from portfolio.base import redis_cache
+from portfolio.base.cache import cached, content_changed, content_version
 from portfolio.base.models import SiteSettings
+from portfolio.base.redis_cache import ResilientRedisCache
 from portfolio.models import DonateClick
 from tests.portfolio.factories import StandardPageFactory
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
@@ -136,17 +139,30 @@ def closed_port():
 
 
 def redis_at(port):
-    site_cache._OUTAGES.clear()
+    redis_cache._OUTAGES.clear()
     return ResilientRedisCache(
         f"redis://127.0.0.1:{port}/0",
         {"OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry_seconds": 5}},
     )
 
 
+def test_one_redis_client_per_connection_pool():
+    """Guards the private Django hook the backend uses (``RedisCache._class``, see
+    portfolio/base/redis_cache.py): if an upgrade renames it, this fails first."""
+    backend = redis_at(6379)
+    client = backend._cache  # Django's client object, made from ``_class``
+    assert isinstance(client, redis_cache._ReusingRedisClient)
+    assert client.get_client("a") is client.get_client("b", write=True)
+    key = f"client-test-{uuid.uuid4().hex}"
+    backend.set(key, {"n": 1}, 10)
+    assert backend.get(key) == {"n": 1}
+    backend.delete(key)
+
+
 @pytest.mark.parametrize("port_fixture", ["closed_port", "hung_port"])
 def test_an_unreachable_redis_is_an_empty_cache_logged_once(request, port_fixture, caplog):
     backend = redis_at(request.getfixturevalue(port_fixture))
-    caplog.set_level(logging.ERROR, logger="portfolio.base.cache")
+    caplog.set_level(logging.ERROR, logger="portfolio.base.redis_cache")
     started = time.monotonic()
     assert backend.get("x", "default") == "default"
     assert time.monotonic() - started < 1.0  # one socket timeout at most

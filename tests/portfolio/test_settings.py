@@ -107,7 +107,10 @@ def test_unknown_search_backend_is_refused():
     ("env", "backend"),
     [
         ({}, "django.core.cache.backends.locmem.LocMemCache"),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "portfolio.base.cache.ResilientRedisCache"),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6379/1"},
+            "portfolio.base.redis_cache.ResilientRedisCache",
+        ),
     ],
 )
 def test_redis_url_switches_the_cache(env, backend):

@@ -24,6 +24,21 @@ no `full_clean()` is run: the caller validates its data, and this module only
 checks what would corrupt the tree (slugs must be unique among siblings, the
 page type must be allowed under the parent). Pages are always created live;
 scheduled publishing is not supported.
+
+Framework internals used here, and what breaks them (README "Upgrading Wagtail"):
+this module is the one place the import and the demo generator touch them.
+
+* treebeard's ``MP_Node._get_path`` (the materialised path of the n-th child);
+* Django's ``Model._prepare_related_fields_for_save`` (copies the ids of
+  related objects saved earlier in the same run onto the page, as ``save()``
+  does) and ``QuerySet._insert`` (an INSERT returning ids, which
+  ``bulk_create`` refuses for multi-table inheritance);
+* Wagtail's ``ReferenceIndex._get_base_content_type``,
+  ``_extract_references_from_object`` and ``_get_content_path_hash``.
+
+A renamed or changed one fails tests/research/test_giving360.py (the bulk
+creation tests compare every row with what ``add_child`` and ``publish``
+write) and tests/research/test_search_terms.py before any data is written.
 """
 
 import logging
@@ -84,6 +99,14 @@ def bulk_create_pages(parent, pages, *, user=None, log_entries=True, index=True)
     return pages
 
 
+def prepare_related_fields(page, operation_name):
+    """Copy the primary keys of related objects saved since `page` was built onto
+    its foreign-key fields (Django does this inside ``save()``; an unsaved page
+    that is serialised for a revision needs it first). Raises ValueError, as
+    Django does, if a related object is still unsaved."""
+    page._prepare_related_fields_for_save(operation_name=operation_name)
+
+
 def _check(parent, pages, using):
     for model in {type(page) for page in pages}:
         if not issubclass(model, Page) or model is Page or model._meta.abstract:
@@ -134,7 +157,7 @@ def _prepare(parent, pages, user, now, using):
         if user is not None and page.owner_id is None:
             page.owner = user
         # Foreign keys assigned before their object was saved (e.g. a just-created snippet).
-        page._prepare_related_fields_for_save(operation_name="bulk_create_pages")
+        prepare_related_fields(page, "bulk_create_pages")
         # Relations not assigned in memory must become empty in-memory lists now,
         # while the page has no pk: afterwards they would query the database.
         in_memory = getattr(page, "_cluster_related_objects", {})

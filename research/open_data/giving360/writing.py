@@ -18,7 +18,7 @@ from research.models import (
     ResearchProjectPage,
     Theme,
 )
-from research.open_data.bulk import bulk_create_pages
+from research.open_data.bulk import bulk_create_pages, prepare_related_fields
 from research.open_data.giving360.checking import check_grants
 from research.open_data.giving360.identifiers import (
     CHUNK,
@@ -389,7 +389,7 @@ def _write(plan, index_page, user, using):
     _index_later(Theme, plan.themes.new, using)
     for page in plan.changed_pages:
         # Copy ids of just-created institutions onto the page before it is serialised.
-        page._prepare_related_fields_for_save(operation_name="save_revision")
+        prepare_related_fields(page, "save_revision")
         revision = page.save_revision(user=user, clean=False, log_action=True)
         revision.publish(user=user)
     bulk_create_pages(index_page, plan.new_pages, user=user)

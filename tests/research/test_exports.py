@@ -23,7 +23,7 @@ from tests.research.factories import (
     ResearchProjectPageFactory,
     ThemeFactory,
 )
-from tests.research.test_giving360 import errors, needs_data, validators
+from tests.research.test_giving360 import errors, validators
 from tests.research.test_listing import get_html, make_catalogue, titles
 
 CSV_URL = "/research/export/csv/"
@@ -395,7 +395,6 @@ def test_360giving_view_streams_exactly_the_filtered_projects(giving_portfolio, 
     assert [g["title"] for g in json.loads(text)["grants"]] == ["Bone and brain"]
 
 
-@needs_data
 def test_360giving_view_package_is_valid(giving_portfolio, client):
     grant_validator, package_validator = validators()
     _, text = download(client, GIVING_URL, {"theme": "bone"})

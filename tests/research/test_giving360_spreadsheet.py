@@ -21,7 +21,6 @@ from tests.research.factories import ResearchProjectPageFactory
 from tests.research.test_giving360 import (
     db_counts,
     errors,
-    needs_data,
     run_import,
     sample,
     valid_grant,
@@ -305,7 +304,6 @@ def test_xlsx_schema_errors_reject_the_file_with_one_line_each(site_tree, tmp_pa
     assert db_counts() == before
 
 
-@needs_data
 @pytest.mark.django_db
 def test_real_publisher_xlsx_equals_its_json(site_tree):
     """a003W000001B7PzQAK.xlsx and the JSON 360Giving's datagetter made from it: same grants."""
@@ -320,7 +318,6 @@ def test_real_publisher_xlsx_equals_its_json(site_tree):
     assert "0 updated, 475 unchanged" in out
 
 
-@needs_data
 @pytest.mark.django_db
 def test_fundingproviders_xlsx_equals_its_csv_and_lists_columns_not_used(site_tree):
     from_xlsx, _, _ = clean_grants(sample("fundingproviders-grants_2_grants.xlsx"))
@@ -548,7 +545,6 @@ def test_package_licence_and_modified_come_from_settings_and_data(site_tree):
     )
 
 
-@needs_data
 @pytest.mark.django_db
 def test_demo_content_export_passes_the_usefulness_checks(site_tree):
     from django.core.management import call_command

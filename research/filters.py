@@ -26,10 +26,10 @@ from portfolio.base.cache import cached
 from portfolio.base.listing import (
     Facet,
     ListingFilter,
-    Option,
     Param,
     clean_values,
     count_rows,
+    fixed_options,
     listed_options,
     printable,
 )
@@ -364,13 +364,6 @@ class ProjectFilter(ListingFilter):
                 )
         return self._search_pks
 
-    def queryset(self, exclude=None):
-        qs = self.base
-        for dimension, condition in self._conditions():
-            if dimension != exclude:
-                qs = qs.filter(condition)
-        return qs
-
     @property
     def is_filtered(self):
         return bool(self._active_params())
@@ -482,15 +475,11 @@ class ProjectFilter(ListingFilter):
                     listed(Param.THEME, [(t.slug, t.name) for t in self.themes]),
                 )
             )
-        status_counts = counts.get(Param.STATUS, {})
         facets.append(
             Facet(
                 Param.STATUS,
                 "Status",
-                [
-                    Option(value, label, status_counts.get(value, 0), value in self.statuses)
-                    for value, label in ProjectStatus.choices
-                ],
+                fixed_options(ProjectStatus.choices, counts.get(Param.STATUS, {}), self.statuses),
             )
         )
         region_counts = counts.get(Param.REGION, {})
@@ -498,11 +487,7 @@ class ProjectFilter(ListingFilter):
             Facet(
                 Param.REGION,
                 "UK region or country",
-                [
-                    Option(code, name, region_counts.get(code, 0), code in self.regions)
-                    for code, name in UK_REGIONS
-                    if region_counts.get(code) or code in self.regions
-                ],
+                fixed_options(UK_REGIONS, region_counts, self.regions, only_used=True),
             )
         )
         facets.append(
@@ -524,10 +509,9 @@ class ProjectFilter(ListingFilter):
             Facet(
                 Param.AMOUNT,
                 "Award amount",
-                [
-                    Option(b.slug, b.label, amount_counts.get(b.slug, 0), b.slug in self.amounts)
-                    for b in AMOUNT_BANDS
-                ],
+                fixed_options(
+                    [(b.slug, b.label) for b in AMOUNT_BANDS], amount_counts, self.amounts
+                ),
             )
         )
         return facets

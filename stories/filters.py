@@ -84,13 +84,6 @@ class StoryFilter(ListingFilter):
             )
         return conditions
 
-    def queryset(self, exclude=None):
-        qs = self.base
-        for dimension, condition in self._conditions():
-            if dimension != exclude:
-                qs = qs.filter(condition)
-        return qs
-
     @property
     def is_filtered(self):
         return bool(self.themes or self.tags)

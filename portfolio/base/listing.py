@@ -103,6 +103,17 @@ def listed_options(dim, counts, labels, selected_pairs, by_sort=True):
     return options
 
 
+def fixed_options(choices, dim_counts, selected, only_used=False):
+    """Options of a facet with a fixed list of values (`choices`: (value, label)
+    pairs, in display order), counted from `dim_counts` (value -> n). With
+    `only_used`, values nobody has are left out unless selected."""
+    return [
+        Option(value, label, dim_counts.get(value, 0), value in selected)
+        for value, label in choices
+        if not only_used or dim_counts.get(value) or value in selected
+    ]
+
+
 def count_rows(rows):
     """Facet rows (`dim`, `key`, `n`, `label`, `sort`) as the `counts` and `labels`
     that `listed_options` reads."""
@@ -116,9 +127,10 @@ def count_rows(rows):
 class ListingFilter:
     """The part of a listing's filter that doesn't depend on what is listed.
 
-    Subclasses set their state in `__init__` (calling this one first) and
-    implement `params()`, the state as (name, value) pairs in a stable order,
-    and `chip_pairs()`, the active filters as (label, (name, value))."""
+    Subclasses set their state and `base` (the queryset to filter) in `__init__`
+    (calling this one first) and implement `_conditions()`; `params()`, the state
+    as (name, value) pairs in a stable order; and `chip_pairs()`, the active
+    filters as (label, (name, value))."""
 
     def __init__(self, data):
         self.data = data
@@ -131,6 +143,19 @@ class ListingFilter:
             if value not in known:
                 self.unknown.append((what, value[:40]))
                 self.notes.append(f"We ignored the {what} “{value[:40]}” because we don’t know it.")
+
+    def _conditions(self):
+        """Each active filter as (dimension, Q condition); the dimension is the
+        facet's parameter name, so a facet can count under all the *other* filters."""
+        raise NotImplementedError
+
+    def queryset(self, exclude=None):
+        """The base set under every active filter, but `exclude`'s dimension's."""
+        qs = self.base
+        for dimension, condition in self._conditions():
+            if dimension != exclude:
+                qs = qs.filter(condition)
+        return qs
 
     def params(self):
         raise NotImplementedError

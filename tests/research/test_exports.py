@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from research.open_data import exports
+from tests.helpers.giving360 import errors, validators
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import (
     InstitutionFactory,
@@ -23,7 +24,6 @@ from tests.research.factories import (
     ResearchProjectPageFactory,
     ThemeFactory,
 )
-from tests.research.test_giving360 import errors, validators
 from tests.research.test_listing import get_html, make_catalogue, titles
 
 CSV_URL = "/research/export/csv/"

@@ -16,9 +16,7 @@ from django.core.management import CommandError
 
 from research.models import Institution, ResearchProjectPage, Theme
 from research.open_data import giving360
-from tests.portfolio.factories import SiteSettingsFactory
-from tests.research.factories import ResearchProjectPageFactory
-from tests.research.test_giving360 import (
+from tests.helpers.giving360 import (
     db_counts,
     errors,
     run_import,
@@ -27,6 +25,8 @@ from tests.research.test_giving360 import (
     validators,
     write_json,
 )
+from tests.portfolio.factories import SiteSettingsFactory
+from tests.research.factories import ResearchProjectPageFactory
 
 OTHER_FUNDER = {"id": "GB-CHC-1015648", "name": "Andrew Lloyd Webber Foundation"}
 

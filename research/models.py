@@ -421,6 +421,12 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         }
         return self.render(request, template="pages/open_data.html", context_overrides=context)
 
+    @path("glossary/", name="glossary")
+    def glossary_route(self, request):
+        from research.glossary import glossary_view
+
+        return glossary_view(self, request)
+
     @path("at-a-glance/", name="charts")
     def charts_route(self, request):
         project_filter = ProjectFilter(request.GET, self.projects(), cache_scope=self.pk)
@@ -1086,3 +1092,7 @@ class AchievementIndexPage(BasePage):
             years.setdefault(achievement.date.year, []).append(achievement)
         context["years"] = sorted(years.items(), reverse=True)
         return context
+
+
+# The glossary's model lives in its own module; Django finds models through this one.
+from research.glossary_models import GlossaryTerm  # noqa: E402, F401

@@ -243,28 +243,27 @@ _SKIPPED = frozenset(
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
-def _term_patterns(snapshot):
-    """[(compiled pattern, entry)], longest names first so "bone metastases" wins over
-    "bone"."""
-    names = []
+def _term_pattern(snapshot):
+    """(one pattern matching any term or alias, {lower-case name: entry}); longer names
+    first, so at one place "bone metastases" wins over "bone"."""
+    names = {}
     for entry in snapshot["entries"]:
         for name in [entry["term"], *entry["aliases"]]:
             if len(name) >= 3:
-                names.append((name, entry))
-    names.sort(key=lambda item: -len(item[0]))
-    return [
-        (re.compile(rf"(?<![\w-]){re.escape(escape(name))}(?![\w-])", re.IGNORECASE), entry)
-        for name, entry in names
-    ]
+                names.setdefault(escape(name).lower(), entry)
+    if not names:
+        return None, names
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), names
 
 
 class _Marker(HTMLParser):
     """Copies HTML through, marking the first use of each term in text outside skipped
     elements. Tags are copied as written; only text between them is changed."""
 
-    def __init__(self, patterns, url, prefix):
+    def __init__(self, pattern, url, prefix):
         super().__init__(convert_charrefs=False)
-        self.patterns, self.url, self.prefix = patterns, url, prefix
+        (self.pattern, self.names), self.url, self.prefix = pattern, url, prefix
         self.out, self.skipping, self.marked = [], [], set()
 
     def handle_starttag(self, tag, attrs):
@@ -297,28 +296,30 @@ class _Marker(HTMLParser):
         self.out.append(f"<!{decl}>")
 
     def _mark(self, data):
-        for pattern, entry in self.patterns:
+        if self.pattern is None:
+            return data
+        out, done = [], 0
+        for match in self.pattern.finditer(data):
+            entry = self.names[match.group().lower()]
             if entry["slug"] in self.marked:
-                continue
-            match = pattern.search(data)
-            if match is None:
                 continue
             self.marked.add(entry["slug"])
             note_id = f"{self.prefix}-{entry['slug']}"
-            link = (
+            out += [
+                data[done : match.start()],
                 f'<a class="glossary-term" href="{escape(self.url)}#{entry["slug"]}" '
                 f'aria-describedby="{note_id}">{match.group()}</a>'
                 f'<span class="glossary-term__note" id="{note_id}" aria-hidden="true">'
-                f"{escape(entry['term'])}: {escape(entry['explanation'])}</span>"
-            )
-            return self._mark(data[: match.start()]) + link + self._mark(data[match.end() :])
-        return data
+                f"{escape(entry['term'])}: {escape(entry['explanation'])}</span>",
+            ]
+            done = match.end()
+        return "".join(out) + data[done:]
 
 
 def _marked(html, snapshot):
     url = f"{snapshot['index_url']}glossary/"
     prefix = "gloss-" + hashlib.sha256(html.encode("utf-8")).hexdigest()[:8]
-    marker = _Marker(_term_patterns(snapshot), url, prefix)
+    marker = _Marker(_term_pattern(snapshot), url, prefix)
     marker.feed(html)
     marker.close()
     return "".join(marker.out)

@@ -26,7 +26,7 @@ import re
 from html.parser import HTMLParser
 
 from django.utils.html import escape
-from modelsearch.query import And, Or, Phrase, PlainText
+from modelsearch.query import And, Or, PlainText
 
 from portfolio.base.cache import cached
 from portfolio.base.search import SPELLINGS, fold, search_query
@@ -109,8 +109,10 @@ def _other_spellings(phrase):
 
 
 def _text_query(phrase):
-    """One alternative: a word, or a phrase whose words must be adjacent."""
-    return Phrase(phrase) if " " in phrase else PlainText(phrase)
+    """One alternative: all of its words, anywhere, as the plain listing search asks
+    (not `Phrase`: a phrase would find less than the reader's words did before, and
+    compound terms are indexed joined, "cell-free" as "cellfree", out of sequence)."""
+    return PlainText(phrase, operator="and")
 
 
 def _all(queries):

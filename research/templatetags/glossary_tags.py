@@ -39,3 +39,13 @@ def did_you_mean(context, project_filter):
             if page is not None and hasattr(page, "reverse_route")
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def glossary_url(context):
+    """The glossary page's URL ("" without a live research index): for the footer."""
+    from portfolio.base.chrome import live_page_of_type
+    from research.models import ResearchIndexPage
+
+    index = live_page_of_type(context.get("request"), ResearchIndexPage)
+    return index.url + index.reverse_subpage("glossary") if index is not None else ""

@@ -168,8 +168,16 @@ def suggestions(text, limit=3):
     Returns (searches, themes): up to `limit` search strings (the query with each
     misspelt word replaced by the nearest glossary or theme word, then the nearest
     whole terms), and [(slug, name)] of the themes of the suggested terms and of the
-    themes whose names share a word with them."""
+    themes whose names share a word with them. Cached until content changes."""
     snapshot = glossary()
+    return cached(
+        "glossary-suggestions",
+        {"text": fold(text), "limit": limit},
+        lambda: _suggestions(snapshot, text, limit),
+    )
+
+
+def _suggestions(snapshot, text, limit):
     names = {}
     for entry in snapshot["entries"]:
         for name in [entry["term"], *entry["aliases"]]:

@@ -120,8 +120,13 @@ def _all(queries):
 
 
 def _any(phrases):
+    """Any one of `phrases` (and their other spellings). The one-word alternatives go in
+    one "or" query: each subquery of an `Or` is ranked on its own (PostgreSQL runs
+    `ts_rank` once per subquery and row), so fewer subqueries rank faster."""
     alternatives = sorted({p for phrase in phrases for p in [phrase, *_other_spellings(phrase)]})
-    queries = [_text_query(phrase) for phrase in alternatives]
+    words = [phrase for phrase in alternatives if " " not in phrase]
+    queries = [PlainText(" ".join(words), operator="or")] if words else []
+    queries += [_text_query(phrase) for phrase in alternatives if " " in phrase]
     return queries[0] if len(queries) == 1 else Or(queries)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from portfolio.base import cache as site_cache
 from research.glossary import mark_terms, search_queries, suggestions
 from research.glossary_models import GlossaryTerm
+from tests.portfolio.factories import paragraph
 from tests.research.factories import (
     GlossaryTermFactory,
     ResearchProjectPageFactory,
@@ -194,6 +195,18 @@ def test_project_page_marks_its_lay_summary(terms, client):
     html = client.get(project.url).content.decode()
     assert ("/research/glossary/#bone-metastases", "skeleton") in links(html)
     assert len([link for link in links(html) if link[0].endswith("#metastasis")]) == 1
+
+
+def test_story_marks_the_first_use_across_its_whole_body(terms, site_tree, client):
+    from tests.stories.factories import StoryPageFactory
+
+    story = StoryPageFactory(
+        parent=site_tree.stories,
+        body=paragraph("A liquid biopsy is a kind of blood test.")
+        + paragraph("Each blood test is read by a computer."),
+    )
+    html = client.get(story.url).content.decode()
+    assert [link[1] for link in links(html)] == ["liquid biopsy"]
 
 
 # --- Search expansion ----------------------------------------------------------------------

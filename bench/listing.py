@@ -20,6 +20,8 @@ Django test client (`Client().get`, streamed bodies read to the end): p50 and p9
     institution page              /research/institutions/<busiest institution>/
     JSON API                      /research/api/projects/?theme=..
     charts                        /research/at-a-glance/
+    search, expanded (3 cases)    /research/?q=cancer+in+the+bones (blood test, brain tumour spread)
+    search, nothing found         /research/?q=lobluar (with "Did you mean ...?")
 
 Facet counts, search rankings and figures are cached per filter state until
 content changes (portfolio/base/cache.py); --fresh-facets times every request as
@@ -141,6 +143,13 @@ def cases(query):
         ("institution page", index.url_for(institution)),
         ("JSON API", f"{base}{index.reverse_subpage('api_projects')}?theme={theme.slug}"),
         ("charts", f"{base}{index.reverse_subpage('charts')}"),
+        # Search in a reader's own words, expanded with the demo glossary's terms and
+        # aliases (research/glossary.py), and a misspelling that finds nothing and
+        # suggests the nearest terms ("Did you mean ...?").
+        ("search, expanded: cancer in the bones", f"{base}?q=cancer+in+the+bones"),
+        ("search, expanded: blood test", f"{base}?q=blood+test"),
+        ("search, expanded: brain tumour spread", f"{base}?q=brain+tumour+spread"),
+        ("search, nothing found: lobluar", f"{base}?q=lobluar"),
     ]
 
 
@@ -188,7 +197,7 @@ def measure(client, url, runs, fresh_facets=False):
         status = fetch(client, url).status_code
     uncached = (
         mock.patch.object(ProjectFilter, "_cached", lambda self, kind, build, state=None: build()),
-        mock.patch("research.models.cached_until_research_changes", lambda state, build: build()),
+        mock.patch("research.views.cached_until_research_changes", lambda state, build: build()),
     )
     if fresh_facets:
         for patch in uncached:

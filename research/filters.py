@@ -35,6 +35,7 @@ from portfolio.base.listing import (
 )
 from portfolio.base.pagination import paginate
 from portfolio.base.search import search_query
+from research.glossary import search_queries
 from research.models import (
     UK_REGIONS,
     Institution,
@@ -207,10 +208,19 @@ def _sqlite_ranked_ids(results):
 
 
 def _ranked_ids(text):
-    """Ids of the live projects matching every word of `text`, best first."""
+    """Ids of the live projects matching every word of `text`, best first. With glossary
+    words in `text`, the matches of the reader's own words come first, then those found
+    through the glossary's other names for them (research/glossary.py)."""
     # Folded and joined the way the index's `search_variants` field is (Ki-67 -> ki67).
-    text = search_query(text)
-    results = ResearchProjectPage.objects.live().only("pk").search(text, operator="and")
+    ranked = {}
+    for query in search_queries(search_query(text)):
+        ranked.update(dict.fromkeys(_searched_ids(query)))
+    return list(ranked)
+
+
+def _searched_ids(query):
+    """Ids of the live projects matching `query` (a string: every word), best first."""
+    results = ResearchProjectPage.objects.live().only("pk").search(query, operator="and")
     ranked = _sqlite_ranked_ids(results)
     if ranked is None and hasattr(results, "get_queryset"):
         # Wagtail's other database backends (PostgreSQL...): the ranked queryset's

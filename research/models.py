@@ -37,6 +37,7 @@ from portfolio.base.models import BasePage
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
+from research.glossary_models import GlossaryTerm
 from research.impact import Achievement, AchievementKind, Quote
 from research.taxonomies import (
     UK_REGIONS,
@@ -53,6 +54,7 @@ __all__ = [
     "Achievement",
     "AchievementIndexPage",
     "AchievementKind",
+    "GlossaryTerm",
     "Institution",
     "ProjectOutput",
     "ProjectStatus",
@@ -115,6 +117,10 @@ class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     @path("institutions/<slug:slug>/", name="institution")
     def institution_route(self, request, slug):
         return self.hand_over("institution", request, slug)
+
+    @path("glossary/", name="glossary")
+    def glossary_route(self, request):
+        return self.hand_over("glossary", request)
 
     @path("at-a-glance/", name="charts")
     def charts_route(self, request):

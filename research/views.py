@@ -19,6 +19,7 @@ from portfolio.base.feeds import feed_links
 from portfolio.base.pagination import paginate
 from research.charts import portfolio_charts
 from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
+from research.glossary import glossary_view as glossary  # noqa: F401  (a route)
 from research.models import Institution, Researcher, ResearchProjectPage, Theme
 from research.open_data import exports
 from research.open_data.feeds import ThemeProjectsFeed

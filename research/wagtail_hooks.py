@@ -1,6 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .glossary_models import GlossaryTerm
 from .models import Achievement, Institution, Quote, Researcher, Theme
 
 
@@ -40,11 +41,27 @@ class AchievementViewSet(SnippetViewSet):
     list_filter = ["kind"]
 
 
+class GlossaryTermViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "help"
+    menu_label = "Glossary"
+    list_display = ["term", "slug", "aliases"]
+    list_filter = ["themes"]
+    search_fields = ["term", "aliases"]
+
+
 class ResearchGroup(SnippetViewSetGroup):
     menu_label = "Research data"
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (ThemeViewSet, ResearcherViewSet, InstitutionViewSet, QuoteViewSet, AchievementViewSet)
+    items = (
+        ThemeViewSet,
+        ResearcherViewSet,
+        InstitutionViewSet,
+        QuoteViewSet,
+        AchievementViewSet,
+        GlossaryTermViewSet,
+    )
 
 
 register_snippet(ResearchGroup)

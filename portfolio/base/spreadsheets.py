@@ -15,7 +15,7 @@ them as formulas too.
 Only text is changed: numbers, dates and empty cells are returned as they
 are, so ``-5`` as an integer stays a number.
 
-Users: ``research.exports`` (the public CSV) calls :func:`safe_cell` on every
+Users: ``research.open_data.exports`` (the public CSV) calls :func:`safe_cell` on every
 cell; every Wagtail admin export (the donate-click report, Wagtail's own
 reports, snippet listings) goes through
 ``SpreadsheetExportMixin.preprocess_field_value``, which

@@ -36,6 +36,7 @@ from portfolio.models import (
     StandardPage,
     StrategyPage,
 )
+from research.glossary_models import GlossaryTerm
 from research.models import (
     Achievement,
     AchievementIndexPage,
@@ -50,6 +51,7 @@ from research.models import (
 from stories.models import Author, StoryIndexPage, StoryPage
 
 from . import content, images
+from .glossary import GLOSSARY
 
 PAGE_LINK = re.compile(r'<a page="([a-z0-9-]+)">')
 # Demo projects cycle through these so that every status shows on any day.
@@ -85,6 +87,7 @@ class DemoLoader:
         self.admin = self.ensure_admin()
         self.ensure_demo_users()
         self.load_taxonomy()
+        self.load_glossary()
         home, home_is_new = self.ensure_home()
         site = self.ensure_site(home)
         research = self.child_page(home, ResearchIndexPage, content.RESEARCH_INDEX, "research")
@@ -244,6 +247,15 @@ class DemoLoader:
                 {"name": data["name"]},
                 {"role": data["role"], "photo": photo, "is_team": data.get("is_team", False)},
             )
+
+    def load_glossary(self):
+        """The demo glossary (portfolio/demo/glossary.py); terms already there are kept."""
+        for term, explanation, aliases, theme_slugs in GLOSSARY:
+            if GlossaryTerm.objects.filter(term=term).exists():
+                continue
+            entry = GlossaryTerm.objects.create(term=term, explanation=explanation, aliases=aliases)
+            entry.themes.set([self.themes[slug] for slug in theme_slugs])
+            self.created["glossary terms"] += 1
 
     def add_researcher(self, data):
         fields = {k: v for k, v in data.items() if k not in {"slug", "institution"}}

@@ -167,3 +167,20 @@
   });
   bind();
 })();
+
+// Glossary terms: the explanation shown while a marked term has focus can be
+// dismissed with Escape (WCAG 1.4.13) and comes back on the next focus.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var term = document.activeElement;
+    if (event.key === "Escape" && term && term.classList.contains("glossary-term")) {
+      term.classList.add("glossary-term--dismissed");
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.target.classList && event.target.classList.contains("glossary-term")) {
+      event.target.classList.remove("glossary-term--dismissed");
+    }
+  });
+})();

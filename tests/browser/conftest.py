@@ -220,6 +220,10 @@ def demo_urls():
         open_data = _path(research.url + research.reverse_subpage("open_data"))
     except NoReverseMatch:
         open_data = None
+    try:
+        glossary = _path(research.url + research.reverse_subpage("glossary"))
+    except NoReverseMatch:
+        glossary = None
     return {
         "home": _path(first_live(HomePage)),
         "research-index": _path(research),
@@ -227,6 +231,7 @@ def demo_urls():
         "research-filtered": _path(research) + "?theme=bone&status=active&q=cells",
         "research-charts": charts,
         "research-open-data": open_data,
+        "research-glossary": glossary,
         "research-project": _path(first_live(ResearchProjectPage)),
         "theme": _path(research.url_for(theme)),
         "researcher": _path(research.url_for(researcher)),

@@ -8,6 +8,7 @@ PUBLIC_PAGE_TYPES = [
     "research-filtered",
     "research-charts",
     "research-open-data",
+    "research-glossary",
     "research-project",
     "theme",
     "researcher",

@@ -176,3 +176,18 @@ class QuoteFactory(DjangoModelFactory):
 
     class Meta:
         model = Quote
+
+
+class GlossaryTermFactory(DjangoModelFactory):
+    term = factory.Sequence(lambda n: f"Term {n}")
+    explanation = factory.LazyAttribute(lambda o: f"What {o.term.lower()} means, plainly.")
+    aliases = ""
+
+    class Meta:
+        model = "research.GlossaryTerm"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.themes.set(extracted)

@@ -2,7 +2,7 @@
 
 Listings, filters, search and the sitemap behave differently with 10,000
 projects than with 50; this fills a site to that size in well under a
-minute. Pages go in through `research.bulk.bulk_create_pages` (treebeard
+minute. Pages go in through `research.open_data.bulk.bulk_create_pages` (treebeard
 rows, specific rows, themes, revisions, audit log, reference and search
 index in a few queries per batch), because `add_child` plus `publish` one
 page at a time would take most of an hour.

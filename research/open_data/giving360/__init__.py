@@ -142,7 +142,7 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   Wagtail's publish signals run); Wagtail validates a page it publishes, so a
   changed project that would fail that validation (say, it still has no lay
   summary and the file gives none) is reported as a problem before anything
-  is written. New projects are created in bulk (see `research.bulk`),
+  is written. New projects are created in bulk (see `research.open_data.bulk`),
   published, with one revision each; their slugs come from their titles
   (``-2``, ``-3``... when taken).
 * Each grant id may appear only once in a file: two grants with one id

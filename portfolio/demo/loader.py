@@ -7,28 +7,21 @@ published through revisions, as an editor would, so the admin shows a
 normal history for each of them.
 """
 
-import io
 import json
-import os
 import random
 import re
-import secrets
 import uuid
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.images import ImageFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.images import get_image_model
 from wagtail.models import DraftStateMixin, Page, RevisionMixin, Site
 
 from portfolio.base.models import NavigationSettings, SiteSettings
 from portfolio.demo.synthetic import synthetic_project
-from portfolio.editorial import EDITORS, MODERATORS, setup_editorial
+from portfolio.editorial import setup_editorial
 from portfolio.models import (
     HomeFeaturedProject,
     HomeFeaturedTheme,
@@ -50,23 +43,19 @@ from research.models import (
 )
 from stories.models import Author, StoryIndexPage, StoryPage
 
-from . import content, images
+from . import content
+from .assets import DemoAccountsAndImagesMixin
 from .glossary import GLOSSARY
 
 PAGE_LINK = re.compile(r'<a page="([a-z0-9-]+)">')
 # Demo projects cycle through these so that every status shows on any day.
 STATUS_CYCLE = ["completed", "active", "completed", "not-started", "active", "completed"]
-# Demo accounts for the editorial workflow: (username, role, group, password variable).
-DEMO_USERS = [
-    ("editor", "editor", EDITORS, "DEMO_EDITOR_PASSWORD"),
-    ("moderator", "moderator", MODERATORS, "DEMO_MODERATOR_PASSWORD"),
-]
 THEME_IMAGE_ALT = (
     "Abstract illustration of rounded pink cells with dark centres on a soft, pale background."
 )
 
 
-class DemoLoader:
+class DemoLoader(DemoAccountsAndImagesMixin):
     def __init__(self, today=None):
         self.today = today or timezone.localdate()
         self.notices = []
@@ -110,87 +99,6 @@ class DemoLoader:
         return self
 
     # People and access -------------------------------------------------
-
-    def ensure_admin(self):
-        """A superuser to sign in with, never with a password anyone could guess."""
-        user_model = get_user_model()
-        username = os.environ.get("DEMO_ADMIN_USERNAME") or "admin"
-        user = user_model.objects.filter(username=username).first()
-        if user:
-            return user
-        password = os.environ.get("DEMO_ADMIN_PASSWORD")
-        if password:
-            self.notices.append(
-                f"Created superuser '{username}' with the password from DEMO_ADMIN_PASSWORD."
-            )
-        else:
-            password = secrets.token_urlsafe(18)
-            self.notices.append(
-                f"Created superuser '{username}' with password: {password}\n"
-                "This password is shown only once. Sign in at /admin/ and change it, or set "
-                "DEMO_ADMIN_PASSWORD before loading."
-            )
-        self.created["users"] += 1
-        return user_model.objects.create_superuser(username=username, email="", password=password)
-
-    def ensure_demo_users(self):
-        """One editor and one moderator to try the workflow with, passwords as for the admin."""
-        user_model = get_user_model()
-        for username, role, group_name, variable in DEMO_USERS:
-            if user_model.objects.filter(username=username).exists():
-                continue
-            password = os.environ.get(variable)
-            if password:
-                self.notices.append(
-                    f"Created {role} '{username}' with the password from {variable}."
-                )
-            else:
-                password = secrets.token_urlsafe(18)
-                self.notices.append(
-                    f"Created {role} '{username}' with password: {password}\n"
-                    f"This password is shown only once; set {variable} before loading to "
-                    "choose it."
-                )
-            user = user_model.objects.create_user(username=username, email="", password=password)
-            user.groups.add(Group.objects.get_or_create(name=group_name)[0])
-            self.created["users"] += 1
-
-    # Images ------------------------------------------------------------
-
-    def image(self, title, alt, draw):
-        """The image called `title`, drawing it only if it does not exist yet."""
-        image_model = get_image_model()
-        found = image_model.objects.filter(title=title).first()
-        if found:
-            return found
-        data = draw()
-        image = image_model(
-            title=title,
-            description=alt,
-            file=ImageFile(io.BytesIO(data), name=f"demo-{slugify(title)[:60]}.jpg"),
-        )
-        image._set_image_file_metadata()
-        image.save()
-        self.created["images"] += 1
-        return image
-
-    def hero_image(self, key, title, alt):
-        return self.image(title, alt, lambda: images.hero(key))
-
-    def avatar(self, key, name, initials):
-        return self.image(
-            f"Portrait placeholder: {name}",
-            f"The initials {initials} on a deep pink background, in place of a photo of {name}.",
-            lambda: images.avatar(key, initials),
-        )
-
-    def share_card(self):
-        card = content.SHARE_CARD
-        return self.image(
-            card["title"],
-            card["alt"],
-            lambda: images.share_card(card["kicker"], card["heading"], card["strapline"]),
-        )
 
     # Snippets ----------------------------------------------------------
 

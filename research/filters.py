@@ -48,6 +48,9 @@ class Param:
     TRIALS = "trials"
     SORT = "sort"
     PAGE = "page"
+    # How the results are shown ("table"; cards by default): not a filter, so never
+    # in `ProjectFilter.params()` (downloads, API links); see research/table_view.py.
+    VIEW = "view"
 
     FILTERS = (THEME, STATUS, INSTITUTION, RESEARCHER, REGION, YEAR_FROM, YEAR_TO, AMOUNT, TRIALS)
 

@@ -52,6 +52,8 @@ from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
 from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
+from research.similar import similar_projects
+from research.table_view import ListingView, table_decorate
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -299,8 +301,11 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             request.GET, self.projects(), fixed_theme=fixed_theme, cache_scope=self.pk
         )
         facets = project_filter.facets()
+        view = ListingView(request, project_filter, request.path)  # research/table_view.py
         page = project_filter.results_page(
-            request, self.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
+            request,
+            self.PER_PAGE,
+            decorate=table_decorate if view.is_table else lambda qs: qs.with_card_relations(),
         )
         # Downloads and charts of exactly this set: a theme page adds its own theme.
         data_query = project_filter.querystring()
@@ -311,7 +316,8 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             "filter": project_filter,
             "facets": facets,
             "projects": page,
-            "query_prefix": project_filter.querystring(),
+            "query_prefix": view.query_prefix,
+            "listing_view": view,
             "data_links": {
                 "csv": f"{base}{self.reverse_subpage('export_csv')}?{data_query}",
                 "giving360": f"{base}{self.reverse_subpage('export_360giving')}?{data_query}",
@@ -876,6 +882,11 @@ class ResearchProjectPage(BasePage):
     def all_researchers(self):
         people = [self.lead_researcher] if self.lead_researcher else []
         return people + [r for r in self.co_investigators.all() if r != self.lead_researcher]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["similar_projects"] = similar_projects(self)  # research/similar.py
+        return context
 
 
 class ProjectOutput(Orderable):

@@ -110,3 +110,26 @@ def test_table_reflows_on_a_phone(demo_site, new_page, assert_accessible, screen
         assert link.bounding_box()["height"] >= 24, name
     page.screenshot(path=str(screenshot_dir / "research-table-phone-reflow.png"), full_page=True)
     assert_accessible(page, "the table view on a phone")
+
+
+@pytest.mark.parametrize("width", [320, 768, 1024, 1280, 1600])
+def test_table_never_scrolls_sideways(demo_site, browser, screenshot_dir, width):
+    """At any width the table fits its column: as a table where there is room for its
+    eight columns, as labelled blocks where there is not."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(demo_site.url("research-table"), wait_until="load")
+        expect(page.locator(".project-table tbody tr").first).to_be_visible()
+        overflow = page.evaluate(
+            "() => [document.documentElement.scrollWidth,"
+            " document.querySelector('.project-table').getBoundingClientRect().right,"
+            " document.querySelector('.results').getBoundingClientRect().right]"
+        )
+        scroll_width, table_right, results_right = overflow
+        assert scroll_width <= width, overflow
+        assert table_right <= results_right + 1, overflow
+        page.screenshot(path=str(screenshot_dir / f"research-table-{width}.png"), full_page=True)
+    finally:
+        page.wait_for_load_state("networkidle")
+        context.close()

@@ -134,13 +134,16 @@ def similar_projects(project, count=SHOWN):
 
     if project.pk is None:
         return []
+    words = significant_words(project)
     built = []
 
     def build():
-        built.extend(_scored(project, significant_words(project)).with_card_relations()[:count])
+        built.extend(_scored(project, words).with_card_relations()[:count])
         return [similar.pk for similar in built]
 
-    ids = cached("similar-projects", {"project": project.pk, "count": count}, build)
+    # Keyed by the words too: a preview of a draft (other words) never stores its
+    # choice where the published page would read it.
+    ids = cached("similar-projects", {"project": project.pk, "words": words, "count": count}, build)
     if built:
         return built
     if not ids:

@@ -221,3 +221,18 @@ def test_publishing_and_unpublishing_refresh_the_choice(catalogue, client, setti
     newest = "Waking dormant tumour cells in bone marrow"
     project(newest, [catalogue["bone"], catalogue["blood"]])
     assert similar_titles(page_html(client, page))[0] == newest
+
+
+def test_a_draft_preview_never_changes_the_published_choice(catalogue, settings):
+    """The words of a draft (seen in a preview) choose their own projects, cached
+    apart from the published page's choice."""
+    settings.CACHE_SECONDS = 300
+    page = ResearchProjectPage.objects.get(pk=catalogue["dormancy"].pk)
+    published = [similar.title for similar in similar_projects(page)]
+    page.title = "Why dormant tumour deposits reawaken"  # a draft's new title, not saved
+    page.lay_summary = "<p>Deposits that reawaken.</p>"
+    draft = [similar.title for similar in similar_projects(page)]
+    assert "Why dormant tumour deposits reawaken" in draft  # four of the draft's words
+    assert "Why dormant tumour deposits reawaken" not in published
+    fresh = ResearchProjectPage.objects.get(pk=page.pk)
+    assert [similar.title for similar in similar_projects(fresh)] == published

@@ -95,7 +95,8 @@ def _not_view_restricted():
 
 
 def _scored(project, words):
-    """Live, public projects other than `project`, with `similarity`, best first."""
+    """Live, public projects other than `project`, with `similarity`, best first
+    (those scoring 0 included: filtering on the score in SQL computes it twice)."""
     from research.models import ResearchProjectPage
 
     through = ResearchProjectPage.themes.through
@@ -125,7 +126,6 @@ def _scored(project, words):
         .filter(_not_view_restricted())
         .exclude(pk=project.pk)
         .annotate(similarity=similarity)
-        .filter(similarity__gt=0)
         .order_by("-similarity", F("award_date").desc(nulls_last=True), "-pk")
     )
 
@@ -142,7 +142,8 @@ def similar_projects(project, count=SHOWN):
     built = []
 
     def build():
-        built.extend(_scored(project, words).with_card_relations()[:count])
+        scored = _scored(project, words).with_card_relations()[:count]
+        built.extend(similar for similar in scored if similar.similarity > 0)
         return [similar.pk for similar in built]
 
     # Keyed by the words too: a preview of a draft (other words) never stores its

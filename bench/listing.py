@@ -22,6 +22,13 @@ Django test client (`Client().get`, streamed bodies read to the end): p50 and p9
     charts                        /research/at-a-glance/
     search, expanded (3 cases)    /research/?q=cancer+in+the+bones (blood test, brain tumour spread)
     search, nothing found         /research/?q=lobluar (with "Did you mean ...?")
+    table, no filter              /research/?view=table
+    table, 3 filters + text       the listing's 3 filters + text, &sort=largest&view=table
+    table, last page              /research/?page=<last>&sort=az&view=table
+    table, uncached filters       a different filter state for every request (theme x status x
+                                  amount band, the sort cycling): facets and results never cached
+    project page                  the newest project in the busiest theme (similar projects cached)
+    project page, similar fresh   the same, similar projects chosen afresh for every request
 
 Facet counts, search rankings and figures are cached per filter state until
 content changes (portfolio/base/cache.py); --fresh-facets times every request as
@@ -103,8 +110,30 @@ def busiest(queryset, relation):
     )
 
 
+def table_combinations(index, themes, statuses=("active", "completed", "not-started")):
+    """Table-view URLs, each a filter state no other URL in the list has (theme, status
+    and award band; the sort cycles through the listing's sorts), so that no request
+    finds its facet counts or results in the cache."""
+    from itertools import product
+
+    from research.filters import AMOUNT_BANDS, SORTS
+
+    sorts = [sort for sort in SORTS if sort != "relevance"]
+    urls = []
+    for n, (theme, status, band) in enumerate(product(themes, statuses, AMOUNT_BANDS)):
+        params = [("theme", theme.slug), ("status", status), ("amount", band.slug)]
+        params += [("sort", sorts[n % len(sorts)]), ("view", "table")]
+        urls.append(f"{index.url}?{urlencode(params)}")
+    return urls
+
+
+# Cases timed with similar projects chosen afresh on every request.
+FRESH_SIMILAR = {"project page, similar fresh"}
+
+
 def cases(query):
-    """(name, URL) for each measured request, built from the busiest theme, person and place."""
+    """(name, URL or list of URLs) for each measured request, built from the busiest
+    theme, person and place. A list gives each request (warm-up ones too) its own URL."""
     from django.db.models import Count
 
     from research.models import (
@@ -133,6 +162,10 @@ def cases(query):
     three = urlencode(
         [("theme", theme.slug), ("status", "active"), ("region", region), ("q", query)]
     )
+    project = (
+        ResearchProjectPage.objects.live().filter(themes=theme).order_by("-award_date", "-pk")
+    ).first()
+    themes = list(Theme.objects.order_by("sort_order", "pk"))
     return [
         ("listing, no filter", base),
         ("listing, one theme", f"{base}?theme={theme.slug}"),
@@ -150,6 +183,12 @@ def cases(query):
         ("search, expanded: blood test", f"{base}?q=blood+test"),
         ("search, expanded: brain tumour spread", f"{base}?q=brain+tumour+spread"),
         ("search, nothing found: lobluar", f"{base}?q=lobluar"),
+        ("table, no filter", f"{base}?view=table"),
+        ("table, 3 filters + text", f"{base}?{three}&sort=largest&view=table"),
+        ("table, last page", f"{base}?page={last_page}&sort=az&view=table"),
+        ("table, uncached filters", table_combinations(index, themes)),
+        ("project page", project.url),
+        ("project page, similar fresh", project.url),
     ]
 
 
@@ -180,8 +219,12 @@ def calibration_ms():
     return (time.perf_counter() - started) * 1000
 
 
-def measure(client, url, runs, fresh_facets=False):
+def measure(client, url, runs, fresh_facets=False, fresh_similar=False):
     """(status, query count, p50 ms, p95 ms, CPU p50 ms) for `url`, after warm-up requests.
+
+    `url` may be a list: then every request, warm-up ones included, takes the next
+    URL (at least WARM_UP + 1 + runs of them), so none repeats a filter state.
+    `fresh_similar`: similar projects chosen afresh (their cache bypassed).
 
     CPU is this process's own time (Python, and SQLite, which runs in-process; not
     the PostgreSQL server's): on a busy machine it shows what wall time would be
@@ -193,29 +236,46 @@ def measure(client, url, runs, fresh_facets=False):
 
     from research.filters import ProjectFilter
 
-    for _ in range(WARM_UP):
-        status = fetch(client, url).status_code
-    uncached = (
-        mock.patch.object(ProjectFilter, "_cached", lambda self, kind, build, state=None: build()),
-        mock.patch("research.views.cached_until_research_changes", lambda state, build: build()),
-    )
+    urls = iter(url) if isinstance(url, list) else None
+    if urls is not None and len(url) < WARM_UP + 1 + runs:
+        raise SystemExit(f"{len(url)} URLs for {WARM_UP + 1 + runs} requests: use fewer --runs")
+
+    def next_url():
+        return next(urls) if urls is not None else url
+
+    statuses = [fetch(client, next_url()).status_code for _ in range(WARM_UP)]
+    uncached = []
     if fresh_facets:
-        for patch in uncached:
-            patch.start()
+        uncached += [
+            mock.patch.object(
+                ProjectFilter, "_cached", lambda self, kind, build, state=None: build()
+            ),
+            mock.patch(
+                "research.views.cached_until_research_changes", lambda state, build: build()
+            ),
+        ]
+    if fresh_similar:
+        uncached.append(
+            mock.patch("research.similar.cached", lambda kind, parts, build, timeout=None: build())
+        )
+    for patch in uncached:
+        patch.start()
     try:
         with CaptureQueriesContext(connection) as captured:
-            fetch(client, url)
+            statuses.append(fetch(client, next_url()).status_code)
         queries = len(captured)
         times, cpu = [], []
         for _ in range(runs):
+            target = next_url()
             started, started_cpu = time.perf_counter(), time.process_time()
-            fetch(client, url)
+            response = fetch(client, target)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+            statuses.append(response.status_code)
     finally:
-        if fresh_facets:
-            for patch in uncached:
-                patch.stop()
+        for patch in uncached:
+            patch.stop()
+    status = max(statuses)  # any error shows
     return (
         status,
         queries,
@@ -278,7 +338,11 @@ def main():
         for name, url in cases(args.query):
             if only and name not in only:
                 continue
-            status, queries, p50, p95, cpu = measure(client, url, args.runs, args.fresh_facets)
+            status, queries, p50, p95, cpu = measure(
+                client, url, args.runs, args.fresh_facets, fresh_similar=name in FRESH_SIMILAR
+            )
+            if isinstance(url, list):
+                url = f"{url[0]} ({len(url)} filter states like it)"
             rows.append((name, url, status, queries, p50, p95, cpu))
             print(f"  {name}: {p50:.1f} / {p95:.1f} ms, {queries} queries", flush=True)
     finally:

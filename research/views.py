@@ -23,6 +23,7 @@ from research.glossary import glossary_view as glossary  # noqa: F401  (a route)
 from research.models import Institution, Researcher, ResearchProjectPage, Theme
 from research.open_data import exports
 from research.open_data.feeds import ThemeProjectsFeed
+from research.table_view import ListingView, table_decorate
 
 # The first year the listing's year filters offer.
 YEAR_MIN_SHOWN = 2000
@@ -37,8 +38,11 @@ def listing_context(page, request, fixed_theme=None):
         request.GET, page.projects(), fixed_theme=fixed_theme, cache_scope=page.pk
     )
     facets = project_filter.facets()
+    view = ListingView(request, project_filter, request.path)  # research/table_view.py
     results = project_filter.results_page(
-        request, page.PER_PAGE, decorate=lambda qs: qs.with_card_relations()
+        request,
+        page.PER_PAGE,
+        decorate=table_decorate if view.is_table else lambda qs: qs.with_card_relations(),
     )
     # Downloads and charts of exactly this set: a theme page adds its own theme.
     data_query = project_filter.querystring()
@@ -48,7 +52,8 @@ def listing_context(page, request, fixed_theme=None):
         "filter": project_filter,
         "facets": facets,
         "projects": results,
-        "query_prefix": project_filter.querystring(),
+        "query_prefix": view.query_prefix,
+        "listing_view": view,
         "data_links": {
             "csv": f"{page.route_url('export_csv')}?{data_query}",
             "giving360": f"{page.route_url('export_360giving')}?{data_query}",

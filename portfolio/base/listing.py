@@ -35,6 +35,9 @@ class Param:
     TAG = "tag"
     SORT = "sort"
     PAGE = PAGE_PARAM
+    # How the research results are shown ("table"; cards by default): not a filter, so
+    # never in `ProjectFilter.params()` (downloads, API links); see research/table_view.py.
+    VIEW = "view"
 
     # The filters of each listing (the API and the OpenAPI description list them).
     PROJECT_FILTERS = (THEME, STATUS, INSTITUTION, RESEARCHER, REGION, YEAR_FROM, YEAR_TO)

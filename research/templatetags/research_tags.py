@@ -2,6 +2,7 @@ from django import template
 
 from portfolio.base.chrome import live_page_of_type
 from research.models import ResearchIndexPage
+from research.similar import similar_projects
 
 register = template.Library()
 
@@ -18,3 +19,12 @@ def research_url(context, obj):
     if index is None or obj is None or not getattr(obj, "slug", ""):
         return ""
     return index.url_for(obj)
+
+
+@register.simple_tag
+def similar_projects_of(project):
+    """Up to four projects like `project`, for the end of its page (research/similar.py).
+
+    A template tag, not the page's `get_context`, so the model never imports the
+    code that scores projects (README "Architecture")."""
+    return similar_projects(project)

@@ -229,6 +229,8 @@ def demo_urls():
         "research-index": _path(research),
         # The faceted listing with filters applied (notes, facet counts, active filters).
         "research-filtered": _path(research) + "?theme=bone&status=active&q=cells",
+        # The listing as a compact table (research/table_view.py), filtered and sorted.
+        "research-table": _path(research) + "?theme=bone&status=active&sort=largest&view=table",
         "research-charts": charts,
         "research-open-data": open_data,
         "research-glossary": glossary,

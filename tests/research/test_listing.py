@@ -1047,6 +1047,33 @@ def test_listing_queries_are_pinned_and_do_not_grow(growing, client):
     assert max(many.values()) <= QUERY_CEILING
 
 
+# The compact table view (?view=table, research/table_view.py): the same listing, rows
+# that need no images or themes.
+TABLE_CASES = {
+    **{f"table, {name}": f"{url}view=table&" for name, url in LISTING_CASES.items()},
+    "table, theme page": "/research/themes/bone/?status=active&view=table&",
+}
+# One fewer than the cards: a row shows no themes, so there is no prefetch for them.
+TABLE_QUERIES = {
+    "table, no filter": 10,
+    "table, one theme": 11,
+    "table, three filters and text": 12,
+    "table, theme page": 13,
+}
+
+
+def test_table_view_queries_are_pinned_and_do_not_grow(growing, client):
+    growing(5)
+    few = {name: queries_for(client, url + "page=1") for name, url in TABLE_CASES.items()}
+    growing(35)
+    many = {name: queries_for(client, url + "page=1") for name, url in TABLE_CASES.items()}
+    last = {name: queries_for(client, url + "page=999") for name, url in TABLE_CASES.items()}
+    assert few == many, "queries grow with the number of projects"
+    assert many == last, "the last page needs more queries than the first"
+    assert many == TABLE_QUERIES
+    assert max(many.values()) <= QUERY_CEILING
+
+
 def test_the_query_count_cases_have_results_on_several_pages(growing, client):
     growing(40)
     for url in LISTING_CASES.values():

@@ -52,6 +52,7 @@ from research import exports
 from research.charts import portfolio_charts
 from research.feeds import ThemeProjectsFeed
 from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
+from research.regions_map import region_map
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -341,6 +342,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
             (option.label, self.url + self.reverse_subpage("theme", kwargs={"slug": option.value}))
             for option in (theme_facet.options if theme_facet else [])
         ]
+        context["region_map"] = region_map(project_filter, self.url)
         return self.render(request, context_overrides=context)
 
     @path("themes/<slug:slug>/", name="theme")
@@ -427,6 +429,7 @@ class ResearchIndexPage(RoutablePageMixin, BasePage):
         context = {
             "filter": project_filter,
             "charts": portfolio_charts(project_filter),
+            "region_map": region_map(project_filter, self.url),
             "query_prefix": project_filter.querystring(),
             "breadcrumb_title": "At a glance",
             "meta_title": "The portfolio at a glance",

@@ -1031,8 +1031,9 @@ LISTING_CASES = {
 # Pinned: a change here means a query more or less on every listing request. If it grew,
 # look for an N+1 before updating the number.
 # Wagtail checks view restrictions from the database on every request (two queries for
-# the page, one for the listing's `.public()`), never from a cache.
-LISTING_QUERIES = {"no filter": 11, "one theme": 12, "three filters and text": 13}
+# the page, one for the listing's `.public()`), never from a cache. The region map
+# (research/regions_map.py) adds one: its figures by region under the other filters.
+LISTING_QUERIES = {"no filter": 12, "one theme": 13, "three filters and text": 14}
 
 
 def test_listing_queries_are_pinned_and_do_not_grow(growing, client):
@@ -1074,8 +1075,9 @@ OTHER_QUERIES = {
     "institution page": 12,
     "api": 12,
     "api, filtered": 13,
-    "charts": 11,
-    "charts, filtered": 13,
+    # The region map reads the region chart's figures again (a cache hit when caching is on).
+    "charts": 12,
+    "charts, filtered": 14,
     "csv": 11,
 }
 

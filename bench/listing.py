@@ -20,6 +20,10 @@ Django test client (`Client().get`, streamed bodies read to the end): p50 and p9
     institution page              /research/institutions/<busiest institution>/
     JSON API                      /research/api/projects/?theme=..
     charts                        /research/at-a-glance/
+    listing + map, new filters    /research/?theme=..&status=..&region=.. (a new combination
+                                  each request: facets, map and results computed afresh)
+    at a glance, new filters      /research/at-a-glance/?theme=..&status=..(&region=..)
+                                  (a new combination each request: charts and map afresh)
 
 Facet counts, search rankings and figures are cached per filter state until
 content changes (portfolio/base/cache.py); --fresh-facets times every request as
@@ -141,7 +145,41 @@ def cases(query):
         ("institution page", index.url_for(institution)),
         ("JSON API", f"{base}{index.reverse_subpage('api_projects')}?theme={theme.slug}"),
         ("charts", f"{base}{index.reverse_subpage('charts')}"),
+        ("listing + map, new filters", new_combinations(base, with_region=True)),
+        (
+            "at a glance, new filters",
+            new_combinations(f"{base}{index.reverse_subpage('charts')}", with_region=None),
+        ),
     ]
+
+
+def new_combinations(url, with_region):
+    """`url` with a different filter combination for each request (a list of URLs,
+    measured one after the other): nothing cached for them, neither the facet
+    counts, the charts' and the region map's figures, nor a whole page. A region in
+    every other combination (with_region=None) or in each (True): with one, the map
+    counts its figures under the other filters (research/regions_map.py)."""
+    import random
+
+    from research.models import UK_REGIONS, ProjectStatus, Theme
+
+    themes = list(Theme.objects.order_by("slug").values_list("slug", flat=True))
+    combos = [
+        (theme, status, region)
+        for theme in themes
+        for status in ProjectStatus.values
+        for region, _ in UK_REGIONS
+    ]
+    random.Random(15).shuffle(combos)
+    urls = []
+    for i, (theme, status, region) in enumerate(combos):
+        pairs = [("theme", theme), ("status", status)]
+        if with_region or (with_region is None and i % 2):
+            pairs.append(("region", region))
+        query = urlencode(pairs)
+        if query not in {u.split("?", 1)[1] for u in urls}:
+            urls.append(f"{url}?{query}")
+    return urls
 
 
 def analyze():
@@ -184,8 +222,13 @@ def measure(client, url, runs, fresh_facets=False):
 
     from research.filters import ProjectFilter
 
-    for _ in range(WARM_UP):
-        status = fetch(client, url).status_code
+    # A list of URLs is one case measured over different addresses, one per request
+    # (the warm-up requests use the last ones, so none is repeated).
+    urls = url if isinstance(url, list) else [url] * (WARM_UP + runs + 1)
+    if len(urls) < WARM_UP + runs + 1:
+        raise SystemExit(f"{len(urls)} addresses for {WARM_UP + runs + 1} requests: fewer --runs")
+    for warm in urls[-WARM_UP:]:
+        status = fetch(client, warm).status_code
     uncached = (
         mock.patch.object(ProjectFilter, "_cached", lambda self, kind, build, state=None: build()),
         mock.patch("research.models.cached_until_research_changes", lambda state, build: build()),
@@ -195,12 +238,12 @@ def measure(client, url, runs, fresh_facets=False):
             patch.start()
     try:
         with CaptureQueriesContext(connection) as captured:
-            fetch(client, url)
+            status = max(status, fetch(client, urls[runs]).status_code)
         queries = len(captured)
         times, cpu = [], []
-        for _ in range(runs):
+        for run in range(runs):
             started, started_cpu = time.perf_counter(), time.process_time()
-            fetch(client, url)
+            status = max(status, fetch(client, urls[run]).status_code)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
     finally:
@@ -270,6 +313,8 @@ def main():
             if only and name not in only:
                 continue
             status, queries, p50, p95, cpu = measure(client, url, args.runs, args.fresh_facets)
+            if isinstance(url, list):
+                url = f"{url[0]} and {args.runs - 1} other filter combinations"
             rows.append((name, url, status, queries, p50, p95, cpu))
             print(f"  {name}: {p50:.1f} / {p95:.1f} ms, {queries} queries", flush=True)
     finally:

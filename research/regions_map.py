@@ -194,7 +194,8 @@ def region_map(project_filter, listing_url):
     tiles = {}
     for code, short, column, row in TILE_LAYOUT:
         total, count = figures.get(code, (Decimal(0), 0))
-        step = colour_step(total, largest) if count else 0
+        # Projects with no amount recorded still put a region in the lightest band.
+        step = max(1, colour_step(total, largest)) if count else 0
         fill, text = STEPS[step - 1] if step else NO_FUNDING
         tiles[code] = Tile(
             code=code,

@@ -29,6 +29,10 @@ Django test client (`Client().get`, streamed bodies read to the end): p50 and p9
                                   amount band, the sort cycling): facets and results never cached
     project page                  the newest project in the busiest theme (similar projects cached)
     project page, similar fresh   the same, similar projects chosen afresh for every request
+    listing + map, new filters    /research/?theme=..&status=..&region=.. (a new combination
+                                  each request: facets, map and results computed afresh)
+    at a glance, new filters      /research/at-a-glance/?theme=..&status=..(&region=..)
+                                  (a new combination each request: charts and map afresh)
 
 Facet counts, search rankings and figures are cached per filter state until
 content changes (portfolio/base/cache.py); --fresh-facets times every request as
@@ -189,7 +193,41 @@ def cases(query):
         ("table, uncached filters", table_combinations(index, themes)),
         ("project page", project.url),
         ("project page, similar fresh", project.url),
+        ("listing + map, new filters", new_combinations(base, with_region=True)),
+        (
+            "at a glance, new filters",
+            new_combinations(f"{base}{index.reverse_subpage('charts')}", with_region=None),
+        ),
     ]
+
+
+def new_combinations(url, with_region):
+    """`url` with a different filter combination for each request (a list of URLs,
+    measured one after the other): nothing cached for them, neither the facet
+    counts, the charts' and the region map's figures, nor a whole page. A region in
+    every other combination (with_region=None) or in each (True): with one, the map
+    counts its figures under the other filters (research/regions_map.py)."""
+    import random
+
+    from research.models import UK_REGIONS, ProjectStatus, Theme
+
+    themes = list(Theme.objects.order_by("slug").values_list("slug", flat=True))
+    combos = [
+        (theme, status, region)
+        for theme in themes
+        for status in ProjectStatus.values
+        for region, _ in UK_REGIONS
+    ]
+    random.Random(15).shuffle(combos)
+    urls = []
+    for i, (theme, status, region) in enumerate(combos):
+        pairs = [("theme", theme), ("status", status)]
+        if with_region or (with_region is None and i % 2):
+            pairs.append(("region", region))
+        query = urlencode(pairs)
+        if query not in {u.split("?", 1)[1] for u in urls}:
+            urls.append(f"{url}?{query}")
+    return urls
 
 
 def analyze():

@@ -14,6 +14,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES, BaseStreamBlock, FactBlock
 from portfolio.base.chrome import get_chrome
 from portfolio.base.models import BasePage, NavigationSettings, SiteSettings  # noqa: F401
+from portfolio.strategy import strategy_blocks
 from research.models import Quote, ResearchProjectPage, Theme
 from stories.models import StoryPage
 
@@ -29,6 +30,12 @@ class AmbitionBlock(blocks.StructBlock):
     progress = blocks.TextBlock(
         max_length=400, required=False, help_text="How progress stands, in a sentence or two."
     )
+    themes = blocks.ListBlock(
+        SnippetChooserBlock("research.Theme"),
+        required=False,
+        help_text="The research themes that serve this ambition: the strategy page shows their "
+        "active projects and the amount committed to them.",
+    )
 
     class Meta:
         icon = "crosshairs"
@@ -40,7 +47,12 @@ class PriorityBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(max_length=120)
     summary = blocks.RichTextBlock(features=SIMPLE_RICH_TEXT_FEATURES)
-    themes = blocks.ListBlock(SnippetChooserBlock("research.Theme"), required=False)
+    themes = blocks.ListBlock(
+        SnippetChooserBlock("research.Theme"),
+        required=False,
+        help_text="The strategy page shows these themes' active projects and the amount "
+        "committed to them.",
+    )
     projects = blocks.ListBlock(
         blocks.PageChooserBlock(page_type="research.ResearchProjectPage"), required=False
     )
@@ -177,6 +189,12 @@ class StrategyPage(BasePage):
 
     class Meta:
         verbose_name = "strategy page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each ambition's and priority's figures, and the priorities' heading level.
+        context["body_blocks"] = strategy_blocks(self, request)
+        return context
 
 
 class StandardPage(BasePage):

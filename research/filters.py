@@ -549,6 +549,11 @@ class ProjectFilter(ListingFilter):
         rows, self._theme_wide = self._cached("facets", build)
         return rows
 
+    def cached(self, kind, build):
+        """`build()`, cached for this filter state until public content changes: for
+        figures other modules derive from the filtered set (research/regions_map.py)."""
+        return self._cached(kind, build)
+
     def _cached(self, kind, build, state=None):
         """`build()`, cached per filter state (or the given `state`) until public content
         changes, for callers that gave a `cache_scope`."""

@@ -23,6 +23,7 @@ from research.glossary import glossary_view as glossary  # noqa: F401  (a route)
 from research.models import Institution, Researcher, ResearchProjectPage, Theme
 from research.open_data import exports
 from research.open_data.feeds import ThemeProjectsFeed
+from research.regions_map import region_map
 from research.table_view import ListingView, table_decorate
 
 # The first year the listing's year filters offer.
@@ -84,6 +85,7 @@ def index(page, request):
         (option.label, page.reverse_route("theme", option.value))
         for option in (theme_facet.options if theme_facet else [])
     ]
+    context["region_map"] = region_map(project_filter, page.url)
     return page.render(request, context_overrides=context)
 
 
@@ -174,6 +176,7 @@ def charts(page, request):
     context = {
         "filter": project_filter,
         "charts": portfolio_charts(project_filter),
+        "region_map": region_map(project_filter, page.url),
         "query_prefix": project_filter.querystring(),
         "breadcrumb_title": "At a glance",
         "meta_title": "The portfolio at a glance",

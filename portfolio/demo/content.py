@@ -617,6 +617,8 @@ AMBITIONS = [
         "progress": "The target year has passed, and we cannot yet say whether it was met: the "
         "UK does not routinely record how many people's breast cancer spreads. We are pressing "
         "for that data to be collected so progress can be measured honestly.",
+        # The themes that serve it, for the strategy page's figures (not shown on home).
+        "themes": ["liquid-biopsy", "cancer-stem-cells", "immune-microenvironment"],
     },
     {
         "figure": "50%+",
@@ -625,6 +627,7 @@ AMBITIONS = [
         "progress": "Newer treatments are helping many people live longer, but survival is "
         "still well short of this goal. Reaching it will take more trials, better tests and "
         "better data.",
+        "themes": ["clinical-trials", "treatment-resistance", "brain", "bone", "lobular"],
     },
 ]
 

@@ -520,6 +520,9 @@ class DemoLoader(DemoAccountsAndImagesMixin):
                 # Empty: the default donation page from Site settings.
                 "donate_url": "",
             }
+        if kind == "ambition":
+            themes = list_items(self.themes[s].pk for s in value.get("themes", []))
+            return {**value, "themes": themes}
         if kind == "priority":
             refs = value.get("projects", []) + [f"theme:{s}" for s in value["project_themes"]]
             return {

@@ -160,7 +160,9 @@ def queries(client, page, similar=True, cache=True):
     the caches), with or without similar projects, with or without their cache."""
     patches = []
     if not similar:
-        patches.append(mock.patch("research.templatetags.research_tags.similar_projects", lambda page: []))
+        patches.append(
+            mock.patch("research.templatetags.research_tags.similar_projects", lambda page: [])
+        )
     if not cache:
         patches.append(mock.patch("research.similar.cached", no_cache))
     for patch in patches:

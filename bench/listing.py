@@ -120,7 +120,7 @@ def table_combinations(index, themes, statuses=("active", "completed", "not-star
     finds its facet counts or results in the cache."""
     from itertools import product
 
-    from research.filters import AMOUNT_BANDS, SORTS
+    from research.listing import AMOUNT_BANDS, SORTS
 
     sorts = [sort for sort in SORTS if sort != "relevance"]
     urls = []
@@ -272,7 +272,7 @@ def measure(client, url, runs, fresh_facets=False, fresh_similar=False):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from research.filters import ProjectFilter
+    from research.listing import ProjectFilter
 
     urls = iter(url) if isinstance(url, list) else None
     if urls is not None and len(url) < WARM_UP + 1 + runs:

@@ -134,7 +134,7 @@ def wrk(url, duration, connections=32, threads=2, paths=None):
 
 VOCABULARY = (
     "import json; from research.models import Theme, UK_REGIONS; "
-    "from research.filters import AMOUNT_BANDS; print(json.dumps({"
+    "from research.listing import AMOUNT_BANDS; print(json.dumps({"
     "'themes': list(Theme.objects.values_list('slug', flat=True)), "
     "'regions': [code for code, _ in UK_REGIONS], 'amounts': [b.slug for b in AMOUNT_BANDS]}))"
 )

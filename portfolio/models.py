@@ -14,7 +14,6 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES, BaseStreamBlock, FactBlock
 from portfolio.base.chrome import get_chrome
 from portfolio.base.models import BasePage, NavigationSettings, SiteSettings  # noqa: F401
-from portfolio.strategy import strategy_blocks
 from research.models import Quote, ResearchProjectPage, Theme
 from stories.models import StoryPage
 
@@ -189,12 +188,6 @@ class StrategyPage(BasePage):
 
     class Meta:
         verbose_name = "strategy page"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # Each ambition's and priority's figures, and the priorities' heading level.
-        context["body_blocks"] = strategy_blocks(self, request)
-        return context
 
 
 class StandardPage(BasePage):

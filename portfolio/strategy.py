@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from portfolio.base.cache import cached
 from portfolio.base.chrome import live_page_of_type
+from portfolio.base.listing import Param
 from research.charts import money
-from research.filters import Param, status_q
+from research.listing import status_q
 from research.models import ResearchIndexPage, ResearchProjectPage
 
 EVIDENCE_BLOCKS = ("ambition", "priority")

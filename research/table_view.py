@@ -8,14 +8,14 @@ full normalised URL (portfolio/base/cache.py), so the two views never share an
 entry.
 
 The table's column headings sort by the listing's own sort orders (``SORTS`` in
-research/filters.py); each order runs one way only, which ``aria-sort`` states.
+research/listing/conditions.py); each order runs one way only, which ``aria-sort`` states.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from portfolio.base.listing import Param
-from research.filters import SORTS
+from research.listing import SORTS
 
 CARDS, TABLE = "cards", "table"
 

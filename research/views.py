@@ -5,7 +5,7 @@ Each route on the page is one line that hands over to a function here
 downloads and API, the charts, and the researcher and institution pages. Every
 function takes the `ResearchIndexPage` serving the request first, then the
 request and the route's arguments, and returns a response; an unknown slug is a
-404, and nothing a query string holds can raise (research/filters.py).
+404, and nothing a query string holds can raise (research/listing/).
 """
 
 from django.db import models
@@ -16,10 +16,11 @@ from django.utils import timezone
 from portfolio.base.cache import cached
 from portfolio.base.chrome import get_chrome
 from portfolio.base.feeds import feed_links
+from portfolio.base.listing import Param
 from portfolio.base.pagination import paginate
 from research.charts import portfolio_charts
-from research.filters import SORTS, Param, ProjectFilter, cached_until_research_changes
 from research.glossary import glossary_view as glossary  # noqa: F401  (a route)
+from research.listing import SORTS, ProjectFilter, cached_until_research_changes
 from research.models import Institution, Researcher, ResearchProjectPage, Theme
 from research.open_data import exports
 from research.open_data.feeds import ThemeProjectsFeed

@@ -3,7 +3,7 @@
 Both listings read a query string leniently (links get mangled in emails and
 social posts): unknown values are dropped with a note for the reader, never an
 error, and the state is written back in a stable order so a shared link always
-means the same set of results. The engines themselves (research/filters.py,
+means the same set of results. The engines themselves (research/listing/,
 stories/filters.py) subclass `ListingFilter` and add their own conditions and
 facet counts; the templates in templates/components/listing/ render any of
 them.

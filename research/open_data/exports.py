@@ -1,6 +1,6 @@
 """The research listing as data: CSV, a paginated JSON API and 360Giving.
 
-All three take exactly the listing's query string (see `research.filters`),
+All three take exactly the listing's query string (see `research.listing`),
 so "download what I am looking at" is one link. CSV and 360Giving stream
 every matching project, in constant memory; the JSON API is paginated.
 

@@ -4,13 +4,13 @@ Why this exists
 ---------------
 Developers and data journalists should be able to use the JSON API and the downloads without
 reading the site's code. The description is built from the listing's own parameter names
-(`research.filters.Param`), sorts, amount bands, statuses and regions, so it cannot drift from
+(`portfolio.base.listing.Param`), sorts, amount bands, statuses and regions, so it cannot drift from
 what the listing accepts: a parameter added to the listing appears here, and
 `tests/research/test_open_data.py` checks that every one is listed.
 """
 
 from portfolio.base.listing import Param
-from research.filters import AMOUNT_BANDS, SORTS
+from research.listing import AMOUNT_BANDS, SORTS
 from research.models import UK_REGIONS, ProjectStatus
 
 OPENAPI_VERSION = "3.1.0"

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from research.filters import ProjectFilter
+from research.listing import ProjectFilter
 from research.models import Institution, Researcher, ResearchProjectPage
 from tests.research.factories import (
     AchievementFactory,

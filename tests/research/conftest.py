@@ -2,7 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from tests.helpers.listing import make_catalogue
 from tests.portfolio.factories import SiteSettingsFactory, build_site_tree
 from tests.research.factories import (
     InstitutionFactory,
@@ -60,3 +62,13 @@ def existing_content(site_tree):
     for _ in range(2):
         ResearchProjectPageFactory(themes=[theme])
     return site_tree
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def catalogue(site_tree, today):
+    return make_catalogue(site_tree, today)

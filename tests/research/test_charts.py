@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from research.charts import CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, money
 from research.models import UK_REGIONS, ProjectStatus, ResearchProjectPage
+from tests.helpers.listing import get_html, make_catalogue
 from tests.research.factories import ResearchProjectPageFactory
-from tests.research.test_listing import get_html, make_catalogue
 
 CHARTS_URL = "/research/at-a-glance/"
 CHART_SLUGS = ["theme", "year", "region", "status"]

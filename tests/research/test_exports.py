@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from research.open_data import exports
 from tests.helpers.giving360 import errors, validators
+from tests.helpers.listing import get_html, make_catalogue, titles
 from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import (
     InstitutionFactory,
@@ -24,7 +25,6 @@ from tests.research.factories import (
     ResearchProjectPageFactory,
     ThemeFactory,
 )
-from tests.research.test_listing import get_html, make_catalogue, titles
 
 CSV_URL = "/research/export/csv/"
 API_URL = "/research/api/projects/"

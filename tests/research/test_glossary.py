@@ -12,13 +12,13 @@ from django.urls import reverse
 from portfolio.base import cache as site_cache
 from research.glossary import mark_terms, search_queries, suggestions
 from research.glossary_models import GlossaryTerm
+from tests.helpers.listing import queries_for
 from tests.portfolio.factories import paragraph
 from tests.research.factories import (
     GlossaryTermFactory,
     ResearchProjectPageFactory,
     ThemeFactory,
 )
-from tests.research.test_listing import queries_for
 from tests.snippet_admin import edit_form_data
 
 pytestmark = pytest.mark.django_db

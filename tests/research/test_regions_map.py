@@ -28,9 +28,9 @@ from research.regions_map import (
     colour_step,
     legend,
 )
+from tests.helpers.listing import Form, get_html, make_catalogue
 from tests.research.factories import InstitutionFactory, ResearchProjectPageFactory
 from tests.research.test_charts import charts
-from tests.research.test_listing import Form, get_html, make_catalogue
 
 LISTING = "/research/"
 CHARTS = "/research/at-a-glance/"

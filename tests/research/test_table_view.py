@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from tests.helpers.listing import get_html, make_catalogue, summary
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
-from tests.research.test_listing import get_html, make_catalogue, summary
 
 LISTING = "/research/"
 

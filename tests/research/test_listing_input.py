@@ -1,0 +1,272 @@
+"""The research listing with bad or ignored input, its filter chips, its empty state,
+and what it tells search engines.
+"""
+
+import re
+from html import unescape
+from urllib.parse import parse_qsl
+
+import pytest
+
+from tests.helpers.listing import (
+    ALL,
+    LISTING,
+    Form,
+    canonical,
+    chips,
+    get_html,
+    listed,
+    notes,
+    robots,
+    summary,
+    titles,
+)
+from tests.research.factories import (
+    ResearchProjectPageFactory,
+    ThemeFactory,
+)
+
+# --- Bad input never breaks a page -------------------------------------------------------
+
+TEN_KB = "&".join(f"f{n:03d}=value" for n in range(920))
+BAD_QUERIES = [
+    "theme=no-such-theme",
+    "institution=nowhere",
+    "researcher=nobody",
+    "region=atlantis",
+    "status=paused",
+    "amount=lots",
+    "year_from=2024&year_to=2019",
+    "year_from=abc&year_to=20x1",
+    "year_from=99999999999999999999",
+    "year_from=-2020",
+    "trials=maybe",
+    "sort=%00",
+    "q=%00",
+    "q=a%00b&theme=%00",
+    "q=%01%02%03%1b%7f",
+    "q=%ff%fe",
+    "theme=%C0%AF",
+    "q=" + "x" * 5000,
+    "q=" + "word " * 1000,
+    "theme=" + "a" * 5000,
+    "&".join(["theme=bone"] * 500),
+    "&".join(f"theme=t{n}" for n in range(500)),
+    TEN_KB,
+    "q=" + "%E2%80%AE" * 300,
+    "page=1&page=abc&page=-1",
+    "status[]=active",
+    "q=bone&sort=relevance&page=2",
+    "q=%22%27%3B--",
+    "q=*",
+    "q=bone%20OR%201%3D1",
+    "q=AND%20OR%20NOT",
+    "q=Bone%27s%20%5C%20%3A%2A%20%26%20%7C%20%21",
+]
+
+
+@pytest.fixture
+def small_site(site_tree):
+    theme = ThemeFactory(name="Bone")
+    ResearchProjectPageFactory(title="Bone cells", themes=[theme])
+    return theme
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/research/",
+        "/research/themes/bone/",
+        "/research/api/projects/",
+        "/research/export/csv/",
+        "/research/at-a-glance/",
+    ],
+)
+@pytest.mark.parametrize("query", BAD_QUERIES, ids=lambda q: q[:40])
+def test_bad_input_never_gives_a_server_error(small_site, client, path, query):
+    assert len(query) < 15_000
+    response = client.get(f"{path}?{query}")
+    assert response.status_code in (200, 400), f"{path}?{query[:80]} -> {response.status_code}"
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+def test_the_long_query_string_is_ten_kilobytes():
+    assert 10_000 <= len(TEN_KB) <= 10_240
+
+
+@pytest.mark.parametrize(
+    "params, note",
+    [
+        ({"theme": "no-such-theme"}, "We ignored the theme “no-such-theme”"),
+        ({"institution": "nowhere"}, "We ignored the institution “nowhere”"),
+        ({"researcher": "nobody"}, "We ignored the researcher “nobody”"),
+        ({"region": "atlantis"}, "We ignored the region “atlantis”"),
+        ({"status": "paused"}, "We ignored the status “paused”"),
+        ({"amount": "lots"}, "We ignored the award amount “lots”"),
+        ({"year_from": "abc"}, "We ignored the award year “abc”"),
+        ({"year_to": "1066"}, "We ignored the award year “1066”"),
+        ({"year_from": "2023", "year_to": "2019"}, "wrong way round, so we swapped them"),
+        ({"q": "bone " * 100}, "Your search was shortened to 200 characters"),
+    ],
+)
+def test_ignored_input_is_explained(catalogue, client, params, note):
+    html = get_html(client, LISTING, params)
+    assert note in notes(html)
+
+
+def test_unknown_values_are_ignored_and_known_ones_kept(catalogue, client):
+    html = get_html(client, LISTING, {"theme": ["no-such-theme", "brain"], "region": "atlantis"})
+    assert set(titles(html)) == {"Brain barrier", "Bone and brain imaging"}
+    assert "no-such-theme" in notes(html)
+    assert [label for label, _ in chips(html)] == ["Theme: Brain"]
+
+
+def test_reversed_year_range_is_swapped(catalogue, client):
+    html = get_html(client, LISTING, {"year_from": "2022", "year_to": "2021"})
+    assert set(titles(html)) == {"Bone pain trial", "Bone and brain imaging"}
+    form = Form(html)
+    assert ("2021", "selected") in [
+        (attrs["value"], "selected" if "selected" in attrs else "")
+        for attrs, _ in form.options["year_from"]
+    ]
+
+
+def test_non_numeric_years_are_ignored(catalogue, client):
+    assert listed(client, {"year_from": "twenty", "year_to": "20.5"}) == ALL
+
+
+def test_repeated_theme_params_are_capped_not_fatal(catalogue, client):
+    html = get_html(client, LISTING + "?" + "&".join(["theme=bone"] * 500))
+    assert set(titles(html)) == {"Bone dormancy", "Bone pain trial", "Bone and brain imaging"}
+
+
+# --- Chips -------------------------------------------------------------------------------
+
+
+def test_each_active_filter_is_a_removable_chip(catalogue, client):
+    params = {
+        "q": "bone",
+        "theme": ["bone", "brain"],
+        "status": "active",
+        "institution": "university-of-leeds",
+        "researcher": "ben-okafor",
+        "region": "yorkshire",
+        "year_from": "2020",
+        "year_to": "2023",
+        "amount": "100k-250k",
+        "trials": "1",
+        "sort": "az",
+    }
+    html = get_html(client, LISTING, params)
+    found = dict(chips(html))
+    everything = [
+        ("q", "bone"),
+        ("theme", "bone"),
+        ("theme", "brain"),
+        ("status", "active"),
+        ("institution", "university-of-leeds"),
+        ("researcher", "ben-okafor"),
+        ("region", "yorkshire"),
+        ("year_from", "2020"),
+        ("year_to", "2023"),
+        ("amount", "100k-250k"),
+        ("trials", "1"),
+        ("sort", "az"),
+    ]
+    expected_labels = {
+        "Search: bone": ("q", "bone"),
+        "Theme: Bone": ("theme", "bone"),
+        "Theme: Brain": ("theme", "brain"),
+        "Status: Active": ("status", "active"),
+        "University of Leeds": ("institution", "university-of-leeds"),
+        "Lead: Dr Ben Okafor": ("researcher", "ben-okafor"),
+        "Yorkshire and the Humber": ("region", "yorkshire"),
+        "Awarded from 2020": ("year_from", "2020"),
+        "Awarded up to 2023": ("year_to", "2023"),
+        "£100,000 to £249,999": ("amount", "100k-250k"),
+        "Clinical trials only": ("trials", "1"),
+    }
+    assert set(found) == set(expected_labels)
+    for label, removed in expected_labels.items():
+        assert sorted(found[label]) == sorted(p for p in everything if p != removed), label
+    assert f'<a href="{LISTING}">Clear all</a>' in html
+
+
+def test_following_a_chip_removes_just_that_value(catalogue, client):
+    html = get_html(client, LISTING, {"theme": ["bone", "brain"], "status": "completed"})
+    assert titles(html) == ["Bone dormancy"]
+    without_status = dict(chips(html))["Status: Completed"]
+    html = get_html(client, LISTING, without_status)
+    assert set(titles(html)) == ALL - {"Untethered pilot"}
+
+
+def test_no_chips_and_no_clear_all_without_filters(catalogue, client):
+    html = get_html(client, LISTING, {"sort": "az"})
+    assert chips(html) == []
+    assert "Clear all" not in html
+
+
+# --- Empty state -------------------------------------------------------------------------
+
+
+def test_empty_state_suggests_removing_filters(catalogue, client):
+    html = get_html(client, LISTING, {"theme": "brain", "status": "completed"})
+    assert titles(html) == []
+    assert summary(html) == "No projects match"
+    assert "No projects match all of these filters." in html
+    assert "Try removing one of them" in html
+    suggestions = re.findall(r'<li><a href="\?([^"]*)">Remove “([^”]*)”</a></li>', html)
+    assert {label for _, label in suggestions} == {"Theme: Brain", "Status: Completed"}
+    for qs, label in suggestions:
+        assert set(titles(get_html(client, LISTING, parse_qsl(unescape(qs))))), label
+
+
+def test_empty_site_says_nothing_is_published(site_tree, client):
+    html = get_html(client, LISTING)
+    assert "No research projects have been published yet." in html
+
+
+# --- SEO ---------------------------------------------------------------------------------
+
+
+def test_unfiltered_listing_is_indexable(catalogue, client):
+    html = get_html(client, LISTING)
+    assert robots(html) is None
+    assert canonical(html) == "http://localhost/research/"
+
+
+def test_single_theme_filter_canonicalises_to_the_theme_page(catalogue, client):
+    html = get_html(client, LISTING, {"theme": "bone"})
+    assert robots(html) is None
+    assert canonical(html) == "http://localhost/research/themes/bone/"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"theme": ["bone", "brain"]},
+        {"theme": "bone", "status": "active"},
+        {"q": "bone"},
+        {"q": "bone", "theme": "bone"},
+        {"status": "active", "region": "london"},
+    ],
+)
+def test_combined_filters_and_text_are_noindex(catalogue, client, params):
+    html = get_html(client, LISTING, params)
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert not canonical(html).endswith("/research/themes/bone/")
+
+
+def test_single_other_filter_canonicalises_to_itself(catalogue, client):
+    html = get_html(client, LISTING, {"status": "active", "sort": "az", "page": "1"})
+    assert robots(html) is None
+    assert canonical(html) == "http://localhost/research/?status=active&sort=az"
+
+
+def test_theme_page_without_extra_filters_is_indexable(catalogue, client):
+    html = get_html(client, "/research/themes/bone/")
+    assert robots(html) is None
+    assert canonical(html) == "http://localhost/research/themes/bone/"
+    html = get_html(client, "/research/themes/bone/", {"status": "active"})
+    assert robots(html) == "noindex, follow"

@@ -42,20 +42,24 @@ class DemoAccountsAndImagesMixin:
         user = user_model.objects.filter(username=username).first()
         if user:
             return user
-        password = os.environ.get("DEMO_ADMIN_PASSWORD")
-        if password:
-            self.notices.append(
-                f"Created superuser '{username}' with the password from DEMO_ADMIN_PASSWORD."
-            )
-        else:
-            password = secrets.token_urlsafe(18)
-            self.notices.append(
-                f"Created superuser '{username}' with password: {password}\n"
-                "This password is shown only once. Sign in at /admin/ and change it, or set "
-                "DEMO_ADMIN_PASSWORD before loading."
-            )
+        password = self.demo_password("superuser", username, "DEMO_ADMIN_PASSWORD")
         self.created["users"] += 1
         return user_model.objects.create_superuser(username=username, email="", password=password)
+
+    def demo_password(self, role, username, variable):
+        """The password in the environment `variable`, else a new random one, shown once
+        in the notices (never a password anyone could guess)."""
+        password = os.environ.get(variable)
+        if password:
+            self.notices.append(f"Created {role} '{username}' with the password from {variable}.")
+            return password
+        password = secrets.token_urlsafe(18)
+        self.notices.append(
+            f"Created {role} '{username}' with password: {password}\n"
+            f"This password is shown only once. Sign in at /admin/ and change it, or set "
+            f"{variable} before loading to choose it."
+        )
+        return password
 
     def ensure_demo_users(self):
         """One editor and one moderator to try the workflow with, passwords as for the admin."""
@@ -63,18 +67,7 @@ class DemoAccountsAndImagesMixin:
         for username, role, group_name, variable in DEMO_USERS:
             if user_model.objects.filter(username=username).exists():
                 continue
-            password = os.environ.get(variable)
-            if password:
-                self.notices.append(
-                    f"Created {role} '{username}' with the password from {variable}."
-                )
-            else:
-                password = secrets.token_urlsafe(18)
-                self.notices.append(
-                    f"Created {role} '{username}' with password: {password}\n"
-                    f"This password is shown only once; set {variable} before loading to "
-                    "choose it."
-                )
+            password = self.demo_password(role, username, variable)
             user = user_model.objects.create_user(username=username, email="", password=password)
             user.groups.add(Group.objects.get_or_create(name=group_name)[0])
             self.created["users"] += 1

@@ -42,6 +42,7 @@ SNIPPETS = [
     ("research", "researcher", True),
     ("research", "quote", True),
     ("research", "achievement", True),
+    ("research", "glossaryterm", False),
     ("stories", "author", True),
 ]
 # The pages the moderation workflow is assigned to: (app label, model name).

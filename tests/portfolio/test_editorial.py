@@ -116,7 +116,7 @@ def group_permissions(name):
     }
 
 
-SNIPPETS = ["theme", "institution", "researcher", "quote", "achievement", "author"]
+SNIPPETS = ["theme", "institution", "researcher", "quote", "achievement", "glossaryterm", "author"]
 DRAFTABLE = ["researcher", "quote", "achievement", "author"]
 
 

@@ -10,8 +10,6 @@ from django.test import override_settings
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
-from tests.portfolio.test_seo import seo_site  # noqa: F401 (fixture: one page of every type)
-
 EVIL = "evil.example"
 
 

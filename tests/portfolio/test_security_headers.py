@@ -7,7 +7,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from portfolio.base.security import PermissionsPolicyMiddleware
-from tests.portfolio.test_seo import seo_site  # noqa: F401 (fixture: one page of every type)
 
 CSP = "Content-Security-Policy"
 

@@ -27,7 +27,7 @@ from portfolio.base.seo import SHARE_RENDITION
 from portfolio.demo import content
 from tests.browser.conftest import demo_urls
 from tests.browser.pages import PUBLIC_PAGE_TYPES
-from tests.portfolio.test_seo import meta, rendition_for
+from tests.helpers.seo import meta, rendition_for
 
 # Page types whose demo pages have a picture of their own to share.
 OWN_PICTURE = {"research-project", "theme", "researcher", "story", "strategy"}

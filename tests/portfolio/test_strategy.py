@@ -20,7 +20,7 @@ from portfolio.strategy import active_figures
 from research.models import ResearchProjectPage, Theme
 from tests.portfolio.factories import StrategyPageFactory
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
-from tests.research.test_listing import get_html, make_catalogue, summary
+from tests.helpers.listing import get_html, make_catalogue, summary
 
 
 def ambition(figure, themes):

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from portfolio.strategy import active_figures
 from research.models import ResearchProjectPage, Theme
+from tests.helpers.listing import get_html, make_catalogue, summary
 from tests.portfolio.factories import StrategyPageFactory
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
-from tests.helpers.listing import get_html, make_catalogue, summary
 
 
 def ambition(figure, themes):

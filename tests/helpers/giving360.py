@@ -153,3 +153,15 @@ def assert_rejected(path, *expected_lines):
     assert lines[-1].startswith("Nothing was imported")
     assert db_counts() == before
     return lines
+
+
+def clean_grants(path, allow_other_funders=True):
+    source = giving360.read_grants(path)
+    source.allow_other_funders = allow_other_funders
+    return giving360.check_grants(source)
+
+
+def export(reference):
+    grants = giving360.build_package()["grants"]
+    page = ResearchProjectPage.objects.get(grant_reference=reference)
+    return next(g for g in grants if g["title"] == page.title)

@@ -17,8 +17,10 @@ from django.core.management import CommandError
 from research.models import Institution, ResearchProjectPage, Theme
 from research.open_data import giving360
 from tests.helpers.giving360 import (
+    clean_grants,
     db_counts,
     errors,
+    export,
     run_import,
     sample,
     valid_grant,
@@ -29,18 +31,6 @@ from tests.portfolio.factories import SiteSettingsFactory
 from tests.research.factories import ResearchProjectPageFactory
 
 OTHER_FUNDER = {"id": "GB-CHC-1015648", "name": "Andrew Lloyd Webber Foundation"}
-
-
-def clean_grants(path, allow_other_funders=True):
-    source = giving360.read_grants(path)
-    source.allow_other_funders = allow_other_funders
-    return giving360.check_grants(source)
-
-
-def export(reference):
-    grants = giving360.build_package()["grants"]
-    page = ResearchProjectPage.objects.get(grant_reference=reference)
-    return next(g for g in grants if g["title"] == page.title)
 
 
 # --- the official template, built with openpyxl -------------------------------------------

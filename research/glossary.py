@@ -249,10 +249,11 @@ def glossary_view(page, request):
 
 # --- Marking terms in a text -------------------------------------------------------------
 
-#: Elements whose text is never marked: links can't hold links, headings stay plain.
+#: Elements whose text is never marked: links can't hold links, headings stay plain,
+#: and a quotation is someone's own words, quoted as they said them.
 _SKIPPED = frozenset(
     "a button h1 h2 h3 h4 h5 h6 script style textarea select option label summary "
-    "title code pre figcaption dfn abbr".split()
+    "title code pre figcaption dfn abbr blockquote q".split()
 )
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 

@@ -180,6 +180,14 @@ def test_terms_inside_links_and_headings_are_left_alone(terms):
     assert_well_formed(html)
 
 
+def test_quotations_are_left_as_they_were_said(terms):
+    source = "<blockquote><p>My metastasis was found early.</p></blockquote><p>A metastasis.</p>"
+    html = mark_terms(source)
+    assert html.startswith("<blockquote><p>My metastasis was found early.</p></blockquote>")
+    assert links(html) == [("/research/glossary/#metastasis", "metastasis")]
+    assert "<q>metastasis</q>" in mark_terms("<p><q>metastasis</q></p>")
+
+
 def test_marking_is_cached_and_texts_without_terms_are_unchanged(terms, django_assert_num_queries):
     text = "<p>Nothing to explain here.</p>"
     assert mark_terms(text) == text

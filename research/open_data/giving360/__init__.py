@@ -3,7 +3,9 @@
 The package, by job: `identifiers` (grant and org ids, field limits, text),
 `export` (projects to grants, streamed), `reading` (JSON, CSV, XLSX and ODS in,
 with `spreadsheet` converting through flattentool), `checking` (schema errors
-versus quality notices), `writing` (planning and writing an import), and
+versus quality notices, with `schema` validating each grant against the
+official schema and `values` reading dates and amounts as spreadsheets write
+them), `writing` (planning and writing an import), and
 `codes` (codelists, countries, ONS regions, org-id prefixes; data in `data/`).
 What other modules use is imported here.
 
@@ -83,6 +85,12 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   problem is found nothing is written and each problem is reported on its own
   line, naming the grant, the field and the value. Otherwise everything is
   written in one transaction.
+* Every grant is validated against the official 360Giving grant schema
+  (JSON Schema 2020-12, with the date-time and uri format checks) as well as
+  by the field checks below; each schema error is a problem naming the grant,
+  the field path and the value (see `schema`: numbers and UK dates written
+  as spreadsheet text are read first, and a field already reported, or
+  reported as a quality notice, is not reported twice).
 * Quality notices, as 360Giving's data quality tool draws them, are warnings,
   not problems: a planned end date before the start date (both dates are
   dropped, never kept contradictory), an amount of 0, a grant id without
@@ -100,7 +108,7 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   by name. ``description`` is optional (warning; a new project then has an
   empty lay summary for editors to write).
 * Dates may be YYYY-MM-DD, a full ISO date-time (its date part is used as
-  written) or DD/MM/YYYY with or without a time (as UK spreadsheets write
+  written) or DD/MM/YYYY (or DD-MM-YYYY) with or without a time (as UK spreadsheets write
   them: ``01/04/2021 00:00``); planned start and end dates may also be YYYY-MM
   or YYYY (first or last day). A planned duration in months is kept; dates
   the file does not give are left as they are. Amounts may start with ``£``.

@@ -54,9 +54,10 @@ fundingOrganization         the project's own funder when imported from
 grantProgramme              the project's funding scheme
 classifications             one per theme: vocabulary ``<prefix>-themes``,
                             code = theme slug, title = theme name
-relatedDocument             one per publication: id ``doi:…`` (or
-                            ``pmid:…``), title, url (doi.org or PubMed),
-                            description ``Journal (year)``
+relatedDocument             one per output: id ``doi:…`` (or ``pmid:…``,
+                            or the web address of another document),
+                            title, url (doi.org, PubMed or the web
+                            address), description ``Journal (year)``
 dateModified                when the page was last published
 url, dataSource             the project page's absolute URL
 ==========================  ===============================================
@@ -135,8 +136,11 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   classifications gives a new project no themes and leaves an existing
   project's themes alone. A new theme's name longer than 80 characters is cut
   short (warning).
-* Publications come from ``relatedDocument`` entries whose URL is a doi.org
-  or PubMed link; other documents are ignored.
+* Outputs come from ``relatedDocument`` entries: a doi.org or PubMed link
+  (or a ``pmid:`` id) gives a publication with its DOI or PubMed id; any
+  other document is kept with its title and web address (``http(s)://``, at
+  most 500 characters; otherwise it is left out with a warning), so the
+  export re-publishes it.
 * The first ``grantProgramme`` title becomes the project's funding scheme.
 * Optional fields that are absent (no ``description``, ``plannedDates``,
   ``classifications`` or ``relatedDocument`` key) leave an existing project's

@@ -26,6 +26,7 @@ from research.open_data.giving360.identifiers import (
     REFERENCE_LENGTH,
     SCHEME_LENGTH,
     THEME_NAME_LENGTH,
+    WEB_ADDRESS_LENGTH,
     own_id_prefix,
     reference_from_grant_id,
     shorten,
@@ -41,9 +42,10 @@ class Output:
     year: int | None
     doi: str
     pmid: str
+    web_address: str = ""  # only when there is neither a DOI nor a PubMed id
 
     def key(self):
-        return (self.title, self.journal, self.year, self.doi, self.pmid)
+        return (self.title, self.journal, self.year, self.doi, self.pmid, self.web_address)
 
 
 @dataclass
@@ -439,9 +441,15 @@ def _check_document(check, obj, path):
         pmid = id_match.group(1)
     if len(doi) > 200:
         doi = ""
-    if not (doi or pmid):
-        return None  # not a publication: other documents are not stored
-    title = check.string(obj, (*path, "title")) or doi or f"PubMed {pmid}"
+    web_address = ""
+    if not (doi or pmid):  # another document (a report, a dataset): kept by its web address
+        if not re.match(r"^https?://\S+$", url) or len(url) > WEB_ADDRESS_LENGTH:
+            check.warn(
+                (*path, "url"), f"not a web address that can be kept ({_show(url)}); ignored"
+            )
+            return None
+        web_address = url
+    title = check.string(obj, (*path, "title")) or doi or (f"PubMed {pmid}" if pmid else url)
     if len(title) > 300:
         check.warn((*path, "title"), "longer than 300 characters; cut short")
         title = shorten(title, 300)
@@ -449,7 +457,9 @@ def _check_document(check, obj, path):
     found = JOURNAL_YEAR_RE.match(description)
     journal = (found.group("journal") or "").strip()[:160]
     year = int(found.group("year")) if found.group("year") else None
-    return Output(title=title, journal=journal, year=year, doi=doi, pmid=pmid)
+    return Output(
+        title=title, journal=journal, year=year, doi=doi, pmid=pmid, web_address=web_address
+    )
 
 
 def check_grants(source):

@@ -219,10 +219,13 @@ def grant_for_project(project, context):
 
 
 def _document(output):
-    if not (output.doi or output.pmid):
+    if not output.url:
         return None
     document = {
-        "id": f"pmid:{output.pmid}" if output.pmid else f"doi:{output.doi}",
+        # a document without DOI or PubMed id is identified by its web address
+        "id": f"pmid:{output.pmid}"
+        if output.pmid
+        else (f"doi:{output.doi}" if output.doi else output.web_address),
         "title": output.title,
         "url": output.url,
     }

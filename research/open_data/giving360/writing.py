@@ -196,7 +196,7 @@ def _snapshots(references):
         for row in (
             ProjectOutput.objects.filter(project_id__in=chunk)
             .order_by("project_id", "sort_order", "pk")
-            .values_list("project_id", "title", "journal", "year", "doi", "pmid")
+            .values_list("project_id", "title", "journal", "year", "doi", "pmid", "web_address")
         ):
             by_pk[row[0]]["outputs"].append(tuple(row[1:]))
     return pages
@@ -246,7 +246,14 @@ def _funder_fields(grant):
 
 def _outputs(grant):
     return [
-        ProjectOutput(title=o.title, journal=o.journal, year=o.year, doi=o.doi, pmid=o.pmid)
+        ProjectOutput(
+            title=o.title,
+            journal=o.journal,
+            year=o.year,
+            doi=o.doi,
+            pmid=o.pmid,
+            web_address=o.web_address,
+        )
         for o in grant.outputs
     ]
 

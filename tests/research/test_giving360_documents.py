@@ -6,7 +6,7 @@ classifications.
 import pytest
 from django.core.exceptions import ValidationError
 
-from research.models import ProjectOutput, ResearchProjectPage
+from research.models import ProjectOutput, ResearchProjectPage, Theme
 from research.open_data import giving360
 from tests.helpers.giving360 import run_import, valid_grant, write_json
 
@@ -78,3 +78,44 @@ def test_an_output_needs_a_doi_a_pubmed_id_or_a_web_address(existing_content):
     assert output.url == REPORT
     output.pmid = "31234567"
     assert output.url == "https://pubmed.ncbi.nlm.nih.gov/31234567/"
+
+
+@pytest.mark.django_db
+def test_classifications_keep_their_vocabulary(existing_content, tmp_path):
+    ours = giving360.themes_vocabulary()
+    own_theme = Theme.objects.first()
+    classifications = [
+        {"vocabulary": "GTIP", "code": "cancer_research", "title": "Cancer research"},
+        {"vocabulary": ours, "code": "dormant_cells", "title": "Dormant cells"},
+        {"vocabulary": "GTIP", "code": own_theme.slug, "title": own_theme.name},
+    ]
+    grant = valid_grant("VOC-1", classifications=classifications)
+    path = write_json(tmp_path / "grants.json", {"grants": [grant]})
+    assert "2 new theme(s)" in run_import(path)
+
+    gtip = Theme.objects.get(name="Cancer research")
+    assert (gtip.classification_vocabulary, gtip.classification_code) == (
+        "GTIP",
+        "cancer_research",
+    )
+    dormant = Theme.objects.get(slug="dormant-cells")
+    assert (dormant.classification_vocabulary, dormant.classification_code) == ("", "")
+    own_theme.refresh_from_db()
+    assert own_theme.classification_vocabulary == ""  # an existing theme is never changed
+
+    assert sorted(exported(grant["id"])["classifications"], key=lambda c: c["title"]) == sorted(
+        [
+            {"vocabulary": "GTIP", "code": "cancer_research", "title": "Cancer research"},
+            {"vocabulary": ours, "code": "dormant-cells", "title": "Dormant cells"},
+            {"vocabulary": ours, "code": own_theme.slug, "title": own_theme.name},
+        ],
+        key=lambda c: c["title"],
+    )
+    assert "0 project(s) created, 0 updated, 1 unchanged" in run_import(path)
+
+    # The same code of the same vocabulary finds the theme under another title.
+    renamed = {"vocabulary": "gtip", "code": "CANCER_RESEARCH", "title": "Research on cancer"}
+    other = valid_grant("VOC-2", classifications=[renamed])
+    out = run_import(write_json(tmp_path / "other.json", {"grants": [other]}))
+    assert "0 new theme(s)" in out
+    assert list(ResearchProjectPage.objects.get(grant_reference="VOC-2").themes.all()) == [gtip]

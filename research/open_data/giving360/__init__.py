@@ -53,7 +53,9 @@ fundingOrganization         the project's own funder when imported from
                             settings' charity name
 grantProgramme              the project's funding scheme
 classifications             one per theme: vocabulary ``<prefix>-themes``,
-                            code = theme slug, title = theme name
+                            code = theme slug, title = theme name; a
+                            theme imported from another vocabulary keeps
+                            that vocabulary and code
 relatedDocument             one per output: id ``doi:…`` (or ``pmid:…``,
                             or the web address of another document),
                             title, url (doi.org, PubMed or the web
@@ -128,8 +130,11 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   from a UK nation or London named in its address, else it is empty for
   editors to set; outside the UK it is "outside-uk".
 * Themes come from ``classifications``: a classification matches a theme
-  whose slug equals its code or whose name equals its title
-  (case-insensitively). An unknown classification creates a new theme (slug
+  imported from the same vocabulary with the same code, else a theme whose
+  slug equals its code or whose name equals its title (case-insensitively).
+  A new theme made from another vocabulary than ``<prefix>-themes`` keeps
+  that vocabulary and code (``Theme.classification_vocabulary``/``_code``)
+  for the export. An unknown classification creates a new theme (slug
   from the code or title, underscores as hyphens: ``dormant_cells`` gives
   ``dormant-cells``; its short description is the classification's
   description, if any, for editors to complete). A grant without

@@ -63,6 +63,7 @@ class Classification:
     code: str
     title: str
     description: str = ""
+    vocabulary: str = ""
 
 
 @dataclass
@@ -290,6 +291,7 @@ def check_grant(source, n, raw):
                     code=code or "",
                     title=name or "",
                     description=check.string(item, ("classifications", i, "description")) or "",
+                    vocabulary=check.string(item, ("classifications", i, "vocabulary")) or "",
                 )
             )
 

@@ -8,8 +8,9 @@ the value, as `checking` words its problems; any error refuses the whole file.
 What the validation sees is a copy of the grant with the spreadsheet forms the importer
 accepts on purpose written the standard's way first, so they are not refused twice over:
 
-* CSV cells are text: a cell under a number field (``"1500"``, ``"£ 1,500"``) is read as a
-  number, and a single object where the schema wants a list is read as a one-item list;
+* numbers written as text, as CSV cells always are (``"1500"``, ``"£ 1,500"``), are read
+  as numbers in any file, and a single object where the schema wants a list is read as a
+  one-item list (as `checking` reads them);
 * UK dates (``01/04/2021 00:00``) under a date field are read as ISO dates;
 Errors at a field `checking` has already reported are not repeated, and neither are errors at
 a field `checking` reports as a quality notice: a missing ``description`` (the site's own export

@@ -451,7 +451,9 @@ class ResearchProjectPage(BasePage):
 
 
 class ProjectOutput(Orderable):
-    """A publication from a project, identified by DOI or PubMed id so it can be linked."""
+    """A publication or other document from a project, so readers can find it: identified by
+    DOI or PubMed id, or else by its web address (a report, a dataset, a protocol, as 360Giving
+    related documents carry them)."""
 
     project = ParentalKey(ResearchProjectPage, related_name="outputs", on_delete=models.CASCADE)
     title = models.CharField(max_length=300)
@@ -471,11 +473,17 @@ class ProjectOutput(Orderable):
         blank=True,
         validators=[RegexValidator(r"^\d{1,9}$", "A PubMed id is a number, e.g. 31234567.")],
     )
+    web_address = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Only for documents without a DOI or PubMed id (a report, a dataset...).",
+    )
 
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("journal"), FieldPanel("year")]),
         FieldRowPanel([FieldPanel("doi"), FieldPanel("pmid")]),
+        FieldPanel("web_address"),
     ]
 
     def clean_fields(self, exclude=None):
@@ -486,14 +494,19 @@ class ProjectOutput(Orderable):
 
     def clean(self):
         super().clean()
-        if not self.doi and not self.pmid:
-            raise ValidationError("Give a DOI or a PubMed id so that readers can find the paper.")
+        if not self.doi and not self.pmid and not self.web_address:
+            raise ValidationError(
+                "Give a DOI, a PubMed id or a web address so that readers can find it."
+            )
 
     @property
     def url(self):
+        """The link for readers: doi.org, else PubMed, else the web address."""
         if self.doi:
             return f"https://doi.org/{self.doi}"
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.web_address
 
 
 class AchievementIndexPage(BasePage):

@@ -117,6 +117,17 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
         blank=True,
         help_text="One of the donation pages allowed in Site settings; empty for the default.",
     )
+    # A theme made by a 360Giving import from another publisher's classification keeps its
+    # vocabulary and code, so the export re-publishes the classification as it came; blank for
+    # the charity's own themes (exported in the site's own vocabulary, code = slug).
+    classification_vocabulary = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="360Giving classification vocabulary this theme came from; blank for ours.",
+    )
+    classification_code = models.CharField(
+        max_length=100, blank=True, help_text="Its code in that vocabulary."
+    )
 
     panels = [
         TitleFieldPanel("name", targets=["slug"]),
@@ -133,6 +144,11 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
                 FieldPanel("appeal_url"),
             ],
             heading="Donate appeal",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("classification_vocabulary"), FieldPanel("classification_code")],
+            heading="360Giving classification",
+            classname="collapsed",
         ),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("short_description")]

@@ -141,8 +141,8 @@ def output(project, **kwargs):
     return ProjectOutput(project=project, title="A paper", **kwargs)
 
 
-def test_output_needs_a_doi_or_a_pmid(project):
-    with pytest.raises(ValidationError, match="DOI or a PubMed id"):
+def test_output_needs_a_doi_a_pmid_or_a_web_address(project):
+    with pytest.raises(ValidationError, match="a DOI, a PubMed id or a web address"):
         output(project).full_clean()
 
 

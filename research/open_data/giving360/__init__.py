@@ -3,7 +3,9 @@
 The package, by job: `identifiers` (grant and org ids, field limits, text),
 `export` (projects to grants, streamed), `reading` (JSON, CSV, XLSX and ODS in,
 with `spreadsheet` converting through flattentool), `checking` (schema errors
-versus quality notices), `writing` (planning and writing an import), and
+versus quality notices, with `schema` validating each grant against the
+official schema and `values` reading dates and amounts as spreadsheets write
+them), `writing` (planning and writing an import), and
 `codes` (codelists, countries, ONS regions, org-id prefixes; data in `data/`).
 What other modules use is imported here.
 
@@ -51,10 +53,13 @@ fundingOrganization         the project's own funder when imported from
                             settings' charity name
 grantProgramme              the project's funding scheme
 classifications             one per theme: vocabulary ``<prefix>-themes``,
-                            code = theme slug, title = theme name
-relatedDocument             one per publication: id ``doi:…`` (or
-                            ``pmid:…``), title, url (doi.org or PubMed),
-                            description ``Journal (year)``
+                            code = theme slug, title = theme name; a
+                            theme imported from another vocabulary keeps
+                            that vocabulary and code
+relatedDocument             one per output: id ``doi:…`` (or ``pmid:…``,
+                            or the web address of another document),
+                            title, url (doi.org, PubMed or the web
+                            address), description ``Journal (year)``
 dateModified                when the page was last published
 url, dataSource             the project page's absolute URL
 ==========================  ===============================================
@@ -83,6 +88,12 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   problem is found nothing is written and each problem is reported on its own
   line, naming the grant, the field and the value. Otherwise everything is
   written in one transaction.
+* Every grant is validated against the official 360Giving grant schema
+  (JSON Schema 2020-12, with the date-time and uri format checks) as well as
+  by the field checks below; each schema error is a problem naming the grant,
+  the field path and the value (see `schema`: numbers and UK dates written
+  as spreadsheet text are read first, and a field already reported, or
+  reported as a quality notice, is not reported twice).
 * Quality notices, as 360Giving's data quality tool draws them, are warnings,
   not problems: a planned end date before the start date (both dates are
   dropped, never kept contradictory), an amount of 0, a grant id without
@@ -100,7 +111,7 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   by name. ``description`` is optional (warning; a new project then has an
   empty lay summary for editors to write).
 * Dates may be YYYY-MM-DD, a full ISO date-time (its date part is used as
-  written) or DD/MM/YYYY with or without a time (as UK spreadsheets write
+  written) or DD/MM/YYYY (or DD-MM-YYYY) with or without a time (as UK spreadsheets write
   them: ``01/04/2021 00:00``); planned start and end dates may also be YYYY-MM
   or YYYY (first or last day). A planned duration in months is kept; dates
   the file does not give are left as they are. Amounts may start with ``£``.
@@ -119,16 +130,22 @@ work as column names too; ``,`` or ``;`` separated). Columns that are not
   from a UK nation or London named in its address, else it is empty for
   editors to set; outside the UK it is "outside-uk".
 * Themes come from ``classifications``: a classification matches a theme
-  whose slug equals its code or whose name equals its title
-  (case-insensitively). An unknown classification creates a new theme (slug
+  imported from the same vocabulary with the same code, else a theme whose
+  slug equals its code or whose name equals its title (case-insensitively).
+  A new theme made from another vocabulary than ``<prefix>-themes`` keeps
+  that vocabulary and code (``Theme.classification_vocabulary``/``_code``)
+  for the export. An unknown classification creates a new theme (slug
   from the code or title, underscores as hyphens: ``dormant_cells`` gives
   ``dormant-cells``; its short description is the classification's
   description, if any, for editors to complete). A grant without
   classifications gives a new project no themes and leaves an existing
   project's themes alone. A new theme's name longer than 80 characters is cut
   short (warning).
-* Publications come from ``relatedDocument`` entries whose URL is a doi.org
-  or PubMed link; other documents are ignored.
+* Outputs come from ``relatedDocument`` entries: a doi.org or PubMed link
+  (or a ``pmid:`` id) gives a publication with its DOI or PubMed id; any
+  other document is kept with its title and web address (``http(s)://``, at
+  most 500 characters; otherwise it is left out with a warning), so the
+  export re-publishes it.
 * The first ``grantProgramme`` title becomes the project's funding scheme.
 * Optional fields that are absent (no ``description``, ``plannedDates``,
   ``classifications`` or ``relatedDocument`` key) leave an existing project's

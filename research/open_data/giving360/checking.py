@@ -7,32 +7,32 @@ See research/open_data/giving360/__init__.py for the field mapping and the rules
 """
 
 import datetime
-import json
 import re
-from calendar import monthrange
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
 from django.conf import settings
 
 from portfolio.base.text import clean_text
-from research.open_data.giving360 import codes
+from research.open_data.giving360 import codes, schema
 from research.open_data.giving360.identifiers import (
     CURRENCY,
     DOI_URL_RE,
     JOURNAL_YEAR_RE,
-    MAX_AMOUNT,
     ORG_ID_RE,
     PMID_ID_RE,
     PUBMED_URL_RE,
     REFERENCE_LENGTH,
     SCHEME_LENGTH,
     THEME_NAME_LENGTH,
+    WEB_ADDRESS_LENGTH,
     own_id_prefix,
     reference_from_grant_id,
     shorten,
 )
+from research.open_data.giving360.values import parse_amount, parse_date
+from research.open_data.giving360.values import show_value as _show
 
 
 @dataclass
@@ -42,9 +42,10 @@ class Output:
     year: int | None
     doi: str
     pmid: str
+    web_address: str = ""  # only when there is neither a DOI nor a PubMed id
 
     def key(self):
-        return (self.title, self.journal, self.year, self.doi, self.pmid)
+        return (self.title, self.journal, self.year, self.doi, self.pmid, self.web_address)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Classification:
     code: str
     title: str
     description: str = ""
+    vocabulary: str = ""
 
 
 @dataclass
@@ -91,12 +93,16 @@ class _Checker:
         self.source = source
         self.label = label
         self.problems = []
+        self.problem_paths = []
         self.warnings = []
+        self.warning_paths = []  # quality notices: the schema's errors there are not repeated
 
     def problem(self, path, message):
+        self.problem_paths.append(tuple(path))
         self.problems.append(f"{self.label}: {self.source.field_label(path)}: {message}")
 
     def warn(self, path, message):
+        self.warning_paths.append(tuple(path or ()))
         where = f"{self.source.field_label(path)}: " if path else ""
         self.warnings.append(f"{self.label}: {where}{message}")
 
@@ -139,61 +145,6 @@ class _Checker:
             self.problem(path, "empty")
             return None
         return value
-
-
-def _show(value):
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def parse_date(value, *, end=False, partial=False):
-    """A date from ISO, ISO date-time or DD/MM/YYYY text; None if it is not one."""
-    value = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return datetime.date.fromisoformat(value)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", value):
-            return datetime.datetime.fromisoformat(value).date()
-        uk = re.fullmatch(r"(\d{1,2}/\d{1,2}/\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?", value)
-        if uk:  # as UK spreadsheets write a date, with or without a time ("01/04/2021 00:00")
-            return datetime.datetime.strptime(uk.group(1), "%d/%m/%Y").date()
-        if partial and re.fullmatch(r"\d{4}-\d{2}", value):
-            year, month = map(int, value.split("-"))
-            return datetime.date(year, month, monthrange(year, month)[1] if end else 1)
-        if partial and re.fullmatch(r"\d{4}", value):
-            return datetime.date(int(value), 12, 31) if end else datetime.date(int(value), 1, 1)
-    except ValueError:
-        return None
-    return None
-
-
-def parse_amount(value):
-    """A non-negative amount in pounds, to the penny; (amount, problem)."""
-    if isinstance(value, bool) or value is None:
-        return None, f"not a number ({_show(value)})"
-    if isinstance(value, int | float | Decimal):
-        text = str(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        text = text[1:].lstrip() if text.startswith("£") else text  # "£1500", "£ 1500"
-        if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            return None, f"not a number ({_show(value)})"
-    else:
-        return None, f"not a number ({_show(value)})"
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None, f"not a number ({_show(value)})"
-    if not amount.is_finite():
-        return None, f"not a number ({_show(value)})"
-    if amount < 0:
-        return None, f"must not be negative ({_show(value)})"
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if amount > MAX_AMOUNT:
-        return None, f"too large ({_show(value)})"
-    return amount, None
 
 
 def _country_and_region(check, path, country, location, *places):
@@ -340,6 +291,7 @@ def check_grant(source, n, raw):
                     code=code or "",
                     title=name or "",
                     description=check.string(item, ("classifications", i, "description")) or "",
+                    vocabulary=check.string(item, ("classifications", i, "vocabulary")) or "",
                 )
             )
 
@@ -491,9 +443,15 @@ def _check_document(check, obj, path):
         pmid = id_match.group(1)
     if len(doi) > 200:
         doi = ""
-    if not (doi or pmid):
-        return None  # not a publication: other documents are not stored
-    title = check.string(obj, (*path, "title")) or doi or f"PubMed {pmid}"
+    web_address = ""
+    if not (doi or pmid):  # another document (a report, a dataset): kept by its web address
+        if not re.match(r"^https?://\S+$", url) or len(url) > WEB_ADDRESS_LENGTH:
+            check.warn(
+                (*path, "url"), f"not a web address that can be kept ({_show(url)}); ignored"
+            )
+            return None
+        web_address = url
+    title = check.string(obj, (*path, "title")) or doi or (f"PubMed {pmid}" if pmid else url)
     if len(title) > 300:
         check.warn((*path, "title"), "longer than 300 characters; cut short")
         title = shorten(title, 300)
@@ -501,15 +459,24 @@ def _check_document(check, obj, path):
     found = JOURNAL_YEAR_RE.match(description)
     journal = (found.group("journal") or "").strip()[:160]
     year = int(found.group("year")) if found.group("year") else None
-    return Output(title=title, journal=journal, year=year, doi=doi, pmid=pmid)
+    return Output(
+        title=title, journal=journal, year=year, doi=doi, pmid=pmid, web_address=web_address
+    )
 
 
 def check_grants(source):
-    """Check every grant: (clean grants, problems, warnings)."""
+    """Check every grant, its fields and against the schema: (clean grants, problems, warnings)."""
     clean, problems, warnings = [], [], []
     first_seen = {}
     for n, raw in enumerate(source.grants):
         grant, check = check_grant(source, n, raw)
+        if isinstance(raw, dict):
+            for path, message in schema.schema_errors(raw):
+                if path not in check.warning_paths and not schema.overlaps(
+                    path, check.problem_paths
+                ):
+                    check.problem(path, message)
+            grant = grant if not check.problems else None
         problems += check.problems
         warnings += check.warnings
         raw_id = raw.get("id") if isinstance(raw, dict) else None

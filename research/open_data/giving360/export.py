@@ -198,9 +198,7 @@ def grant_for_project(project, context):
     if themes is None:
         themes = list(project.themes.all())
     if themes:
-        grant["classifications"] = [
-            {"vocabulary": themes_vocabulary(), "code": t.slug, "title": t.name} for t in themes
-        ]
+        grant["classifications"] = [_classification(t) for t in themes]
     outputs = getattr(project, "_outputs", None)
     if outputs is None:
         outputs = list(project.outputs.all())
@@ -218,11 +216,24 @@ def grant_for_project(project, context):
     return grant
 
 
+def _classification(theme):
+    """A theme in its imported vocabulary and code, else in the site's own (code = slug)."""
+    if theme.classification_vocabulary:
+        vocabulary = theme.classification_vocabulary
+        code = theme.classification_code or theme.slug
+    else:
+        vocabulary, code = themes_vocabulary(), theme.slug
+    return {"vocabulary": vocabulary, "code": code, "title": theme.name}
+
+
 def _document(output):
-    if not (output.doi or output.pmid):
+    if not output.url:
         return None
     document = {
-        "id": f"pmid:{output.pmid}" if output.pmid else f"doi:{output.doi}",
+        # a document without DOI or PubMed id is identified by its web address
+        "id": f"pmid:{output.pmid}"
+        if output.pmid
+        else (f"doi:{output.doi}" if output.doi else output.web_address),
         "title": output.title,
         "url": output.url,
     }

@@ -35,6 +35,7 @@ PUBMED_URL_RE = re.compile(
     re.I,
 )
 PMID_ID_RE = re.compile(r"^pmid:(\d{1,9})$", re.I)
+WEB_ADDRESS_LENGTH = 500  # ProjectOutput.web_address
 JOURNAL_YEAR_RE = re.compile(r"^(?P<journal>.*?)\s*(?:\((?P<year>\d{4})\))?$", re.S)
 
 

@@ -28,6 +28,7 @@ from research.open_data.giving360.identifiers import (
     own_id_prefix,
     shorten,
     text_to_html,
+    themes_vocabulary,
 )
 from research.open_data.giving360.reading import Giving360Error, GrantSource, read_grants
 
@@ -140,10 +141,18 @@ class _Themes:
         self.by_slug = {t.slug.lower(): t for t in self.all}
         self.by_name = {t.name.lower(): t for t in self.all}
         self.slugs = {t.slug for t in self.all}
+        self.by_classification = {
+            (t.classification_vocabulary.lower(), t.classification_code.lower()): t
+            for t in self.all
+            if t.classification_vocabulary
+        }
         self.new = []
 
     def resolve(self, item):
+        external = item.vocabulary and item.vocabulary.lower() != themes_vocabulary().lower()
+        key = (item.vocabulary.lower(), item.code.lower())
         for found in (
+            self.by_classification.get(key) if external and item.code else None,
             self.by_slug.get(item.code.lower()) if item.code else None,
             self.by_name.get(item.title.lower()) if item.title else None,
             self.by_slug.get(theme_slug(item.code or item.title)),
@@ -158,6 +167,10 @@ class _Themes:
             slug=_unique(theme_slug(item.code or item.title)[:70], self.slugs),
             short_description=item.description[:250],
         )
+        if external:  # re-published in its own vocabulary (see Theme.classification_vocabulary)
+            theme.classification_vocabulary = item.vocabulary[:100]
+            theme.classification_code = item.code[:100]
+            self.by_classification[key] = theme
         self.by_slug[theme.slug] = theme
         self.by_name[name.lower()] = theme
         self.new.append(theme)
@@ -196,7 +209,7 @@ def _snapshots(references):
         for row in (
             ProjectOutput.objects.filter(project_id__in=chunk)
             .order_by("project_id", "sort_order", "pk")
-            .values_list("project_id", "title", "journal", "year", "doi", "pmid")
+            .values_list("project_id", "title", "journal", "year", "doi", "pmid", "web_address")
         ):
             by_pk[row[0]]["outputs"].append(tuple(row[1:]))
     return pages
@@ -246,7 +259,14 @@ def _funder_fields(grant):
 
 def _outputs(grant):
     return [
-        ProjectOutput(title=o.title, journal=o.journal, year=o.year, doi=o.doi, pmid=o.pmid)
+        ProjectOutput(
+            title=o.title,
+            journal=o.journal,
+            year=o.year,
+            doi=o.doi,
+            pmid=o.pmid,
+            web_address=o.web_address,
+        )
         for o in grant.outputs
     ]
 

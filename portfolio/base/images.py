@@ -103,9 +103,19 @@ def make_stored_file_web_ready(image):
     old_name = image.file.name
     image.file.save(ready.name, ready, save=False)
     image.file.storage.delete(old_name)
-    # As Wagtail's own upload views do after saving a file outside the form.
-    image._set_image_file_metadata()
+    set_file_metadata(image)
     return True
+
+
+def set_file_metadata(image):
+    """Fill in `image`'s width, height, file size and hash from its file, as Wagtail's own
+    upload views do after saving a file outside the form.
+
+    The one use of Wagtail's private ``AbstractImage._set_image_file_metadata()``
+    (README "Upgrading Wagtail"): Wagtail has no public method for an image made or
+    changed in code. If it moves, this raises AttributeError; tests/portfolio/
+    test_image_kinds.py and test_demo_content.py fail first."""
+    image._set_image_file_metadata()
 
 
 def frame_count(file):

@@ -3,12 +3,6 @@
 Accounts are never created with a guessable password: it comes from the
 environment or is generated and shown once. Images are drawn with Pillow
 (portfolio/demo/images.py) only when no image of that title exists yet.
-
-Framework internal used here (README "Upgrading Wagtail"): Wagtail's
-``AbstractImage._set_image_file_metadata()``, which fills in the size, file size
-and hash of an image made in code, as the admin's upload form does; Wagtail
-has no public method for it. If it moves, ``load_demo_content`` fails at its
-first image, and tests/portfolio/test_demo_content.py fails first.
 """
 
 import io
@@ -21,6 +15,7 @@ from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 
+from portfolio.base.images import set_file_metadata
 from portfolio.editorial import EDITORS, MODERATORS
 
 from . import content, images
@@ -86,7 +81,7 @@ class DemoAccountsAndImagesMixin:
             description=alt,
             file=ImageFile(io.BytesIO(data), name=f"demo-{slugify(title)[:60]}.jpg"),
         )
-        image._set_image_file_metadata()
+        set_file_metadata(image)
         image.save()
         self.created["images"] += 1
         return image

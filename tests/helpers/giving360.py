@@ -2,9 +2,9 @@
 validators, and what the database holds.
 
 The official schema, codelists and template, and the CC BY sample files, are vendored
-in tests/fixtures/360giving/ (see its README). The few AGPL-3.0 fixtures of 360Giving's
-dataquality repository are not redistributed: the tests that use them read them from
-the build machine's shared data and skip, saying why, where it is absent.
+in tests/fixtures/360giving/ (see its README), so these tests run in any clone. The
+AGPL-3.0 fixtures of 360Giving's dataquality repository are not redistributed: the
+tests write their own files of the same kind instead.
 """
 
 import datetime
@@ -26,17 +26,11 @@ from research.models import (
 from research.open_data import giving360
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "360giving"
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "360giving"
-needs_shared_sample = pytest.mark.skipif(
-    not DATA.is_dir(),
-    reason=f"an AGPL-3.0 test fixture of 360Giving's dataquality repository, not "
-    f"redistributed with the project; read from {DATA} where present",
-)
 
 
 def sample(name):
-    vendored = FIXTURES / name
-    return vendored if vendored.exists() else DATA / name
+    """A vendored 360Giving file (tests/fixtures/360giving/, see its README)."""
+    return FIXTURES / name
 
 
 def run_import(path, **options):

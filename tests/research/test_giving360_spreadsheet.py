@@ -1,8 +1,8 @@
 """360Giving spreadsheets (flattentool), quality notices and a faithful round trip.
 
-Each failing example of issue 12 is a test here with its right value. Real sample files come
-from /work/shared/data/360giving (skipped without it); the template-shaped workbook is built
-here with openpyxl.
+Each failing example of issue 12 is a test here with its right value. Real sample files are
+vendored in tests/fixtures/360giving/; the template-shaped workbook is built here with
+openpyxl.
 """
 
 import datetime

@@ -13,7 +13,12 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES, BaseStreamBlock, FactBlock
 from portfolio.base.chrome import get_chrome
-from portfolio.base.models import BasePage, NavigationSettings, SiteSettings  # noqa: F401
+from portfolio.base.models import (  # noqa: F401
+    BasePage,
+    NavigationSettings,
+    SiteSettings,
+    optional_foreign_key,
+)
 from research.models import Quote, ResearchProjectPage, Theme
 from stories.models import StoryPage
 
@@ -66,9 +71,7 @@ class HomePage(BasePage):
         max_length=200, help_text="The mission in one sentence, shown as the main heading."
     )
     introduction = models.TextField(max_length=600, blank=True)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    hero_image = optional_foreign_key("wagtailimages.Image")
     ambitions_heading = models.CharField(max_length=120, default="Our ambitions")
     ambitions = StreamField([("ambition", AmbitionBlock())], blank=True)
     key_facts = StreamField([("fact", FactBlock())], blank=True)
@@ -213,12 +216,8 @@ class DonateClick(models.Model):
     """
 
     date = models.DateField(db_index=True)
-    page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    theme = models.ForeignKey(
-        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    page = optional_foreign_key("wagtailcore.Page")
+    theme = optional_foreign_key(Theme)
     destination = models.URLField(max_length=500)
     clicks = models.PositiveIntegerField(default=0)
 

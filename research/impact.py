@@ -23,6 +23,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
+from portfolio.base.models import optional_foreign_key
 from research.taxonomies import Researcher, Theme
 
 
@@ -48,9 +49,7 @@ class Achievement(
     )
     researchers = ParentalManyToManyField(Researcher, related_name="achievements", blank=True)
     themes = ParentalManyToManyField(Theme, related_name="achievements", blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    image = optional_foreign_key("wagtailimages.Image")
     source_url = models.URLField(blank=True, help_text="Where readers can check it.")
     source_label = models.CharField(max_length=160, blank=True)
 
@@ -80,9 +79,7 @@ class Quote(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, mod
     """A researcher's words, with where they may be shown."""
 
     text = models.TextField(max_length=1000)
-    researcher = models.ForeignKey(
-        Researcher, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
-    )
+    researcher = optional_foreign_key(Researcher, related_name="quotes")
     attribution = models.CharField(
         max_length=160,
         blank=True,
@@ -92,21 +89,13 @@ class Quote(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, mod
         max_length=250, blank=True, help_text="e.g. “on the LEGACY study results”."
     )
     show_on_home = models.BooleanField(default=False)
-    project = models.ForeignKey(
+    project = optional_foreign_key(
         "research.ResearchProjectPage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="quotes",
         help_text="Show on this project's page.",
     )
-    achievement = models.ForeignKey(
-        Achievement,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="quotes",
-        help_text="Show with this achievement.",
+    achievement = optional_foreign_key(
+        Achievement, related_name="quotes", help_text="Show with this achievement."
     )
 
     panels = [

@@ -33,7 +33,7 @@ from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.chrome import get_chrome, remember_live_page
-from portfolio.base.models import BasePage
+from portfolio.base.models import BasePage, optional_foreign_key
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
@@ -207,13 +207,7 @@ class ResearchProjectPage(BasePage):
     )
     scientific_summary = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"], blank=True)
     themes = ParentalManyToManyField(Theme, related_name="projects", blank=True)
-    lead_researcher = models.ForeignKey(
-        Researcher,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_projects",
-    )
+    lead_researcher = optional_foreign_key(Researcher, related_name="led_projects")
     co_investigators = ParentalManyToManyField(
         Researcher, related_name="co_investigated_projects", blank=True
     )
@@ -262,9 +256,7 @@ class ResearchProjectPage(BasePage):
             )
         ],
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    image = optional_foreign_key("wagtailimages.Image")
     image_alt = models.CharField(
         "image alt text",
         max_length=250,

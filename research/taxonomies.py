@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.donations import validate_donate_url
+from portfolio.base.models import optional_foreign_key
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -99,9 +100,7 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
         max_length=250, help_text="One sentence, shown on cards and filter help."
     )
     introduction = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES + ["ul"], blank=True)
-    listing_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    listing_image = optional_foreign_key("wagtailimages.Image")
     sort_order = models.PositiveSmallIntegerField(default=100)
     appeal_heading = models.CharField(
         max_length=120, blank=True, help_text="e.g. “Fund research into spread to the bone”."
@@ -214,16 +213,8 @@ class Researcher(
     first_name = models.CharField(max_length=80)
     last_name = models.CharField(max_length=80)
     role = models.CharField(max_length=160, blank=True)
-    institution = models.ForeignKey(
-        Institution,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="researchers",
-    )
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    institution = optional_foreign_key(Institution, related_name="researchers")
+    photo = optional_foreign_key("wagtailimages.Image")
     biography = RichTextField(features=SIMPLE_RICH_TEXT_FEATURES, blank=True)
 
     panels = [

@@ -24,7 +24,7 @@ from portfolio.base.blocks import BaseStreamBlock
 from portfolio.base.chrome import get_chrome
 from portfolio.base.feeds import feed_links
 from portfolio.base.listing import Param
-from portfolio.base.models import BasePage
+from portfolio.base.models import BasePage, optional_foreign_key
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
@@ -41,9 +41,7 @@ class Author(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, mo
         help_text="Search engines are told a team is an organisation, not a person.",
     )
     role = models.CharField(max_length=160, blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    photo = optional_foreign_key("wagtailimages.Image")
 
     panels = [FieldPanel("name"), FieldPanel("is_team"), FieldPanel("role"), FieldPanel("photo")]
     search_fields = [index.SearchField("name")]
@@ -72,12 +70,8 @@ class StoryIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     """
 
     introduction = models.TextField(blank=True, max_length=500)
-    featured_story = models.ForeignKey(
+    featured_story = optional_foreign_key(
         "stories.StoryPage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Shown large at the top of the stories page. "
         "Leave empty to feature the newest story.",
     )
@@ -158,9 +152,7 @@ class StoryPage(BasePage):
     date = models.DateField("story date")
     authors = ParentalManyToManyField(Author, related_name="stories", blank=True)
     intro = models.TextField(max_length=500, help_text="Two or three plain sentences.")
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    hero_image = optional_foreign_key("wagtailimages.Image")
     hero_alt = models.CharField(
         "hero image alt text",
         max_length=250,

@@ -44,15 +44,21 @@ class BasePageQuerySet(PageQuerySet):
 BasePageManager = PageManager.from_queryset(BasePageQuerySet)
 
 
+def optional_foreign_key(to, related_name="+", **kwargs):
+    """A link editors may leave empty, and that empties itself when its target is
+    deleted (an image, a researcher, a featured page): `ForeignKey` with `null=True,
+    blank=True, on_delete=SET_NULL`, so deleting a shared object never deletes or
+    blocks what points at it. `related_name` defaults to "+" (no reverse accessor)."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.SET_NULL, related_name=related_name, **kwargs
+    )
+
+
 class ListingFieldsMixin(models.Model):
     """What a page looks like when it appears as a card in a listing."""
 
-    listing_image = models.ForeignKey(
+    listing_image = optional_foreign_key(
         "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Shown on cards. Choose the focal point on the image itself.",
     )
     listing_summary = models.TextField(
@@ -75,12 +81,8 @@ class ListingFieldsMixin(models.Model):
 class SocialFieldsMixin(models.Model):
     """What a page looks like when it is shared."""
 
-    social_image = models.ForeignKey(
+    social_image = optional_foreign_key(
         "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Shown when the page is shared. Falls back to the listing image.",
     )
     social_text = models.CharField(max_length=255, blank=True)
@@ -223,12 +225,8 @@ class SiteSettings(BaseSiteSetting):
     x_url = models.URLField(blank=True, verbose_name="X (Twitter) URL")
     linkedin_url = models.URLField(blank=True)
     youtube_url = models.URLField(blank=True)
-    default_share_image = models.ForeignKey(
+    default_share_image = optional_foreign_key(
         "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Shown when a page without its own image is shared.",
     )
     max_reading_age = models.PositiveSmallIntegerField(

@@ -1,15 +1,19 @@
 """Full-text search for the research listing: the ids of matching projects, best first.
 
-The reader's own words are searched first, then the glossary's other names for
-them (research/glossary.py), and the two rankings are merged.
+The reader's own words are searched and ranked first; then the query the
+glossary expands them to (research/glossary.py) is matched, unscored, and the
+projects only it finds follow, newest first (`ranked_ids`).
 
 Framework internals used here, and what breaks them (README "Upgrading Wagtail"):
 on SQLite, `sqlite_ranked_ids` asks modelsearch's full-text table for every
-match and its score in one query, through the backend's query compiler
+match (and its score) in one query, through the backend's query compiler
 (`_build_rank_expression`, `SQLiteFTSIndexEntry`, `MatchExpression`,
-`normalize`). If those move, it returns None and the backend's own (slower)
-ranking is used; tests/research/test_listing.py's search tests and
-tests/research/test_search_terms.py check the ranking either way.
+`normalize`); on PostgreSQL, `postgres_matched_ids` matches the index entries
+(`IndexEntry`'s `title` and `body` vectors, the backend's `config`) with one
+tsquery, using the GIN index research/migrations/0005 adds. If those move, they
+return None and the backend's own (slower) search is used;
+tests/research/test_listing.py's search tests, tests/research/test_search_terms.py
+and tests/research/test_glossary_demo.py check the results either way.
 """
 
 import re

@@ -118,14 +118,31 @@ def _all(queries):
     return queries[0] if len(queries) == 1 else And(queries)
 
 
+def _trimmed(alternatives):
+    """`alternatives` in order, without those that match only what another one does:
+    each alternative needs all of its words, so "bone metastases" finds no project
+    that "bone" misses. Fewer alternatives make a shorter query to match."""
+    words = {alternative: frozenset(alternative.split()) for alternative in alternatives}
+    return sorted(
+        alternative
+        for alternative in alternatives
+        if not any(
+            words[other] < words[alternative]
+            or (words[other] == words[alternative] and other < alternative)
+            for other in alternatives
+        )
+    )
+
+
 def _any(phrases):
-    """Any one of `phrases` (and their other spellings). The one-word alternatives go in
-    one "or" query: each subquery of an `Or` is ranked on its own (PostgreSQL runs
-    `ts_rank` once per subquery and row), so fewer subqueries rank faster."""
-    alternatives = sorted({p for phrase in phrases for p in [phrase, *_other_spellings(phrase)]})
-    words = [phrase for phrase in alternatives if " " not in phrase]
-    queries = [PlainText(" ".join(words), operator="or")] if words else []
-    queries += [_text_query(phrase) for phrase in alternatives if " " in phrase]
+    """Any one of `phrases` (and their other spellings), each its own subquery of an
+    `Or`. Not one "or" `PlainText` for the one-word alternatives: the SQLite backend
+    writes that without brackets, so inside an `And` ("brain tumour spread") FTS5
+    read `brain AND spread OR secondary OR ...` as `(brain AND spread) OR secondary
+    OR ...` and found nearly every project. The expanded query is matched, never
+    scored (research/listing/search.py), so more subqueries cost no ranking."""
+    alternatives = _trimmed({p for phrase in phrases for p in [phrase, *_other_spellings(phrase)]})
+    queries = [_text_query(phrase) for phrase in alternatives]
     return queries[0] if len(queries) == 1 else Or(queries)
 
 

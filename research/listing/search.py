@@ -1,16 +1,25 @@
 """Full-text search for the research listing: the ids of matching projects, best first.
 
-The reader's own words are searched first, then the glossary's other names for
-them (research/glossary.py), and the two rankings are merged.
+The reader's own words are searched and ranked first; then the query the
+glossary expands them to (research/glossary.py) is matched, unscored, and the
+projects only it finds follow, newest first (`ranked_ids`).
 
 Framework internals used here, and what breaks them (README "Upgrading Wagtail"):
 on SQLite, `sqlite_ranked_ids` asks modelsearch's full-text table for every
-match and its score in one query, through the backend's query compiler
+match (and its score) in one query, through the backend's query compiler
 (`_build_rank_expression`, `SQLiteFTSIndexEntry`, `MatchExpression`,
-`normalize`). If those move, it returns None and the backend's own (slower)
-ranking is used; tests/research/test_listing.py's search tests and
-tests/research/test_search_terms.py check the ranking either way.
+`normalize`); on PostgreSQL, `postgres_matched_ids` matches the index entries
+(`IndexEntry`'s `title` and `body` vectors, the backend's `config`) with one
+tsquery, using the GIN index research/migrations/0005 adds. If those move, they
+return None and the backend's own (slower) search is used;
+tests/research/test_listing.py's search tests, tests/research/test_search_terms.py
+and tests/research/test_glossary_demo.py check the results either way.
 """
+
+import re
+
+from django.db.models import F, Func
+from modelsearch.query import And, Or, PlainText
 
 from portfolio.base.search import search_query
 from research.glossary import search_queries
@@ -18,10 +27,13 @@ from research.models import (
     ResearchProjectPage,
 )
 
+_WORD_RE = re.compile(r"[^\W_]+")
 
-def sqlite_ranked_ids(results):
-    """The ids in Wagtail database-search `results`, best first, when the backend is
-    SQLite's: None for any other backend (or if its internals have moved).
+
+def sqlite_ranked_ids(results, scored=True):
+    """The ids in Wagtail database-search `results`, best first (`scored`) or newest
+    (highest id) first, when the backend is SQLite's: None for any other backend (or
+    if its internals have moved).
 
     That backend ranks by joining each matching row to a scalar subquery that runs
     the whole full-text match again, so ranking n matches costs n full-text searches:
@@ -51,15 +63,19 @@ def sqlite_ranked_ids(results):
         return None
     config = compiler.get_config(results.backend)
     content_types = set(get_descendants_content_types_pks(compiler.queryset.model))
-    rows = (
-        SQLiteFTSIndexEntry.objects.filter(
-            MatchExpression(
-                compiler.FTS_TABLE_FIELDS, compiler.build_search_query(query, config=config)
-            )
+    rows = SQLiteFTSIndexEntry.objects.filter(
+        MatchExpression(
+            compiler.FTS_TABLE_FIELDS, compiler.build_search_query(query, config=config)
         )
-        .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), config))
-        .values_list("index_entry__object_id", "index_entry__content_type_id", "score")
     )
+    if not scored:
+        # Matching alone: BM25 for thousands of matches of a long "or" query is most
+        # of the cost of searching it.
+        rows = rows.values_list("index_entry__object_id", "index_entry__content_type_id")
+        return sorted((int(pk) for pk, ct in rows if ct in content_types), reverse=True)
+    rows = rows.annotate(
+        score=compiler._build_rank_expression(compiler.get_search_vectors(), config)
+    ).values_list("index_entry__object_id", "index_entry__content_type_id", "score")
     # The backend's order: score (BM25 is lower for better matches), then newest id.
     ranked = sorted(
         (score, -int(pk)) for pk, content_type, score in rows if content_type in content_types
@@ -67,15 +83,81 @@ def sqlite_ranked_ids(results):
     return [-negative_pk for _, negative_pk in ranked]
 
 
+def _tsquery_text(query):
+    """`query` (modelsearch PlainText, And, Or) as the text of ONE PostgreSQL tsquery,
+    or None for anything else. Words are `search_query`-folded letters and digits."""
+    if isinstance(query, str):
+        query = PlainText(query, operator="and")
+    if isinstance(query, PlainText):
+        words = [f"'{word}'" for word in _WORD_RE.findall(query.query_string)]
+        return f"({(' & ' if query.operator == 'and' else ' | ').join(words)})" if words else None
+    if isinstance(query, (And, Or)):
+        parts = [_tsquery_text(subquery) for subquery in query.subqueries]
+        if None in parts:
+            return None
+        return f"({(' & ' if isinstance(query, And) else ' | ').join(parts)})"
+    return None
+
+
+def postgres_matched_ids(results):
+    """The ids of the projects in the PostgreSQL search index matching Wagtail
+    database-search `results`' query, unordered: None for any other backend.
+
+    The backend compiles an "or" of n alternatives to n `to_tsquery()` calls joined
+    with `||`, evaluated again for each of the 10,000 index rows: here the query is
+    one tsquery, parsed once. It is matched against the title and body vectors joined
+    together, as the backend does (the index of each vector alone cannot answer
+    "every word in either"). Ids of pages not live are kept; the listing's other
+    conditions, all on live projects, drop them."""
+    compiler = getattr(results, "query_compiler", None)
+    if type(compiler).__module__ != "modelsearch.backends.database.postgres.postgres":
+        return None
+    text = _tsquery_text(compiler.query)
+    if text is None or compiler.fields is not None:
+        return None
+    from django.contrib.postgres.search import SearchQuery, SearchVectorField
+    from modelsearch.conf import get_app_config
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    vector = Func(
+        F("title"),
+        F("body"),
+        arg_joiner=" || ",
+        template="(%(expressions)s)",
+        output_field=SearchVectorField(),
+    )
+    rows = (
+        get_app_config()
+        .get_model("IndexEntry")
+        .objects.filter(
+            content_type_id__in=get_descendants_content_types_pks(compiler.queryset.model)
+        )
+        .annotate(vector=vector)
+        .filter(vector=SearchQuery(text, search_type="raw", config=results.backend.config))
+        .values_list("object_id", flat=True)
+    )
+    return [int(pk) for pk in rows]
+
+
 def ranked_ids(text):
     """Ids of the live projects matching every word of `text`, best first. With glossary
-    words in `text`, the matches of the reader's own words come first, then those found
-    through the glossary's other names for them (research/glossary.py)."""
+    words in `text`, the matches of the reader's own words come first, ranked by
+    relevance, then those found only through the glossary's other names for them
+    (research/glossary.py), newest first.
+
+    The expanded query is matched but not scored: an "or" of many alternatives
+    matches a large share of the projects, and scoring each match (PostgreSQL's
+    `ts_rank` once per alternative and row, SQLite's BM25) cost several times more
+    than matching (about 0.5 s of 0.65 s for "blood test" among 10,000 projects on
+    PostgreSQL). Its order among the glossary-only matches added little: they all
+    mean what the reader asked for."""
     # Folded and joined the way the index's `search_variants` field is (Ki-67 -> ki67).
-    ranked = {}
-    for query in search_queries(search_query(text)):
-        ranked.update(dict.fromkeys(searched_ids(query)))
-    return list(ranked)
+    queries = search_queries(search_query(text))
+    ranked = searched_ids(queries[0])
+    if len(queries) > 1:
+        own = set(ranked)
+        ranked += [pk for pk in matched_ids(queries[1]) if pk not in own]
+    return ranked
 
 
 def searched_ids(query):
@@ -87,3 +169,21 @@ def searched_ids(query):
         # ids, without making a page object for every match.
         ranked = list(results.get_queryset().values_list("pk", flat=True))
     return ranked if ranked is not None else [page.pk for page in results]
+
+
+def matched_ids(query):
+    """Ids of the live projects matching `query` (a string or a query object), newest
+    (highest id) first, without relevance scores."""
+    results = (
+        ResearchProjectPage.objects.live()
+        .only("pk")
+        .search(query, operator="and", order_by_relevance=False)
+    )
+    ids = sqlite_ranked_ids(results, scored=False)
+    if ids is None:
+        ids = postgres_matched_ids(results)
+    if ids is None and hasattr(results, "get_queryset"):
+        ids = results.get_queryset().order_by().values_list("pk", flat=True)
+    if ids is None:
+        ids = [page.pk for page in results]
+    return sorted(ids, reverse=True)

@@ -27,7 +27,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("research", "0004_glossary"),
+        ("research", "0006_theme_classification"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 

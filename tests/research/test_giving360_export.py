@@ -20,6 +20,7 @@ from research.models import (
 )
 from research.open_data import giving360
 from tests.helpers.giving360 import (
+    db_counts,
     errors,
     run_import,
     sample,
@@ -236,3 +237,16 @@ def test_round_trip_into_a_fresh_site(portfolio, tmp_path):
     again = giving360.build_package()
     strip = lambda grants: [{k: v for k, v in g.items() if k != "dateModified"} for g in grants]  # noqa: E731
     assert strip(again["grants"]) == strip(exported["grants"])
+
+
+@pytest.mark.django_db
+def test_re_importing_our_own_export_changes_nothing(portfolio, tmp_path):
+    """The export states a project's length from its dates; reading it back is no change
+    (it once marked every project as updated)."""
+    path = write_json(tmp_path / "export.json", giving360.build_package())
+    grants = json.loads(path.read_text())["grants"]
+    assert any("duration" in g.get("plannedDates", [{}])[0] for g in grants)
+    before = db_counts()
+    out = run_import(path)
+    assert "0 project(s) created, 0 updated, 3 unchanged" in out
+    assert db_counts() == before

@@ -28,6 +28,7 @@ from research.open_data.giving360.identifiers import (
     DEFAULT_LICENCE_URL,
     SCHEMA_VERSION,
     comparable_text,
+    duration_months,
     fallback_org_id,
     grant_id,
     own_id_prefix,
@@ -133,10 +134,6 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _duration_months(start, end):
-    return round(((end - start).days + 1) / 30.4375)
-
-
 def grant_for_project(project, context):
     """One project as a 360Giving grant (a dict ready for json.dumps)."""
     institution = project.institution
@@ -167,7 +164,7 @@ def grant_for_project(project, context):
     if project.duration_months is not None:
         planned["duration"] = project.duration_months
     elif project.start_date and project.end_date:
-        planned["duration"] = _duration_months(project.start_date, project.end_date)
+        planned["duration"] = duration_months(project.start_date, project.end_date)
     if planned:
         grant["plannedDates"] = [planned]
     org_id = institution.org_id or fallback_org_id(institution)

@@ -90,3 +90,10 @@ def shorten(text, length):
         return text
     cut = text[: length - 1].rsplit(" ", 1)[0] if " " in text[: length - 1] else text[: length - 1]
     return cut.rstrip(" ,;:-") + "…"
+
+
+def duration_months(start, end):
+    """Whole months from `start` to `end` (dates, both days included), as 360Giving's
+    `plannedDates.duration` states a project's length: the export writes it for a
+    project with dates, and the import reads it back as no change."""
+    return round(((end - start).days + 1) / 30.4375)

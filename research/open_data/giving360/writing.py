@@ -25,6 +25,7 @@ from research.open_data.giving360.identifiers import (
     STORABLE_ORG_ID_RE,
     THEME_NAME_LENGTH,
     comparable_text,
+    duration_months,
     own_id_prefix,
     shorten,
     text_to_html,
@@ -233,7 +234,7 @@ def _changes(grant, snapshot, institution, themes):
         grant.end_date,
     ):
         changed.append("dates")
-    if grant.has_duration and snapshot["duration_months"] != grant.duration:
+    if grant.has_duration and _stored_duration(snapshot) != grant.duration:
         changed.append("duration_months")
     if grant.funding_scheme is not None and snapshot["funding_scheme"] != grant.funding_scheme:
         changed.append("funding_scheme")
@@ -248,6 +249,16 @@ def _changes(grant, snapshot, institution, themes):
     if grant.outputs is not None and snapshot["outputs"] != [o.key() for o in grant.outputs]:
         changed.append("outputs")
     return changed
+
+
+def _stored_duration(snapshot):
+    """The project's length in months as the export states it: the editors' own
+    duration, else the one its dates give (so re-importing an export changes nothing)."""
+    if snapshot["duration_months"] is not None:
+        return snapshot["duration_months"]
+    if snapshot["start_date"] and snapshot["end_date"]:
+        return duration_months(snapshot["start_date"], snapshot["end_date"])
+    return None
 
 
 def _funder_fields(grant):

@@ -135,25 +135,48 @@ PAGE_TYPES = ["/", "/research/", "/research/themes/bone/", "/stories/", "/nope/"
 
 @pytest.mark.parametrize("fault", ["refuse", "hang"])
 def test_redis_down_or_hung_pages_come_from_the_database(site, fault):
+    """Every page type answers as usual within its normal time plus one cache timeout.
+
+    "Normal" is measured with the derived-value cache off (``CACHE_SECONDS=0``), so
+    that it includes computing every figure from the database, as an outage does.
+    The retry window is longer than the test, so each of the two workers pays the
+    timeout at most once: the sum of the extra time over all requests stays under
+    two timeouts plus a margin for a busy machine, where a backend that paid the
+    timeout on every call (or let redis-py retry) would pay it on every request."""
     proxy = FaultyProxy(("127.0.0.1", 6379))
-    env = site_env(site, "shared", REDIS_URL=f"redis://127.0.0.1:{proxy.port}/15")
+    timeout = 0.25
+    env = site_env(
+        site,
+        "shared",
+        REDIS_URL=f"redis://127.0.0.1:{proxy.port}/15",
+        CACHE_TIMEOUT_SECONDS=timeout,
+        CACHE_RETRY_SECONDS=600,
+        CACHE_SECONDS=0,
+    )
     try:
         with Gunicorn(env, workers=2) as server:
-            normal = {}
             uncached = {"Cookie": "sessionid=none"}  # past the page cache, as on an outage
+            normal = {}
             for path in PAGE_TYPES + [site["path"]]:
                 fetch(server.url + path, timeout=120)
-                started = time.monotonic()
-                status = fetch(server.url + path, headers=uncached)[0]
-                normal[path] = time.monotonic() - started
-                assert status == (404 if path == "/nope/" else 200)
+                took = []
+                for _ in range(3):
+                    started = time.monotonic()
+                    status = fetch(server.url + path, headers=uncached)[0]
+                    took.append(time.monotonic() - started)
+                    assert status == (404 if path == "/nope/" else 200)
+                normal[path] = sorted(took)[1]
             proxy.set_mode(fault)
+            extra = []
             for _ in range(2):
                 for path, took in normal.items():
                     started = time.monotonic()
                     status, _, body = fetch(server.url + path)
+                    elapsed = time.monotonic() - started
                     assert status == (404 if path == "/nope/" else 200), body[:500]
-                    assert time.monotonic() - started < took + 1.0, path
+                    assert elapsed < took + 1.0, (path, elapsed, took)
+                    extra.append(max(0.0, elapsed - took))
+            assert sum(extra) < 2 * timeout + 2.0, extra
     finally:
         proxy.close()
     # Logged once per worker, not per request.

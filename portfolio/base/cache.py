@@ -307,6 +307,9 @@ page_unpublished.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-
 
 # Query parameters that never change a response: campaign tracking.
 _IGNORED_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+# The stored layout's name: changed whenever what an entry holds changes (as when the
+# security headers joined it), so a deploy never serves an entry stored by the last one.
+_PAGE_KIND = "page-with-headers"
 _STORED_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -316,6 +319,11 @@ _STORED_HEADERS = (
     "Last-Modified",
     "ETag",
     "X-Robots-Tag",
+    # Added by the middleware below this one (settings.MIDDLEWARE), which a hit skips.
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "Permissions-Policy",
+    "X-Frame-Options",
 )
 
 
@@ -398,10 +406,13 @@ def _store_when_streamed(chunks, key, version, headers):
 class PageCacheMiddleware:
     """Whole responses for anonymous visitors, from the shared cache.
 
-    Placed before the session and authentication middleware: a hit costs one
-    small cache round trip (the content version; the page itself comes from this
-    process's own copy when current, see ``_Recent``) and no database
-    query, so cached pages are still served while the database is down. Keyed
+    Placed right after the security and request-hygiene middleware, before the
+    CSP, Permissions-Policy, static-file, framing, session and authentication
+    middleware: a hit costs one small cache round trip (the content version; the
+    page itself comes from this process's own copy when current, see ``_Recent``)
+    and no database query, so cached pages are still served while the database
+    is down. The headers the skipped middleware adds are stored with the page
+    (``_STORED_HEADERS``); static files pass through without a round trip. Keyed
     by the normalised URL (``normalised_url``); stale as soon as the content
     version changes; kept at most ``PAGE_CACHE_SECONDS``.
 
@@ -416,8 +427,11 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.passed_through = (settings.STATIC_URL,)
 
     def __call__(self, request):
+        if request.path.startswith(self.passed_through):
+            return self.get_response(request)  # static files: no version needed
         token = _request_version.set(_read()[0])
         try:
             return self._respond(request)
@@ -430,7 +444,7 @@ class PageCacheMiddleware:
             if self._public(request, response):
                 public_cache_control(response)
             return response
-        key = cache_key("page", normalised_url(request))
+        key = cache_key(_PAGE_KIND, normalised_url(request))
         version, stored = _lookup(key, _recent_pages)
         if stored is not _UNSET:
             return self._rebuild(request, stored)
@@ -460,6 +474,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _rebuild(request, stored):
         response = HttpResponse(stored["content"])
+        response["Content-Length"] = str(len(response.content))  # no chunked encoding
         for header, value in stored["headers"]:
             response[header] = value
         public_cache_control(response)

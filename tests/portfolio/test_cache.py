@@ -216,6 +216,36 @@ def test_pages_are_served_whole_and_tracking_parameters_share_an_entry(
     assert client.get("/missing/").get("X-Cache") is None
 
 
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Content-Type",
+)
+
+
+def test_a_hit_carries_the_same_security_headers_as_the_page_it_stored(
+    site_tree, client, page_cache
+):
+    """A hit is answered above the CSP, Permissions-Policy and framing middleware
+    (settings.MIDDLEWARE), so those headers must come from the stored entry."""
+    miss = client.get("/research/")
+    hit = client.get("/research/")
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    for header in SECURITY_HEADERS:
+        assert hit.get(header) and hit.get(header) == miss.get(header), header
+    assert int(hit["Content-Length"]) == len(hit.content)
+
+
+def test_static_files_never_read_the_content_version(client, page_cache, monkeypatch):
+    """Static files pass the page cache untouched: no cache round trip per file."""
+    monkeypatch.setattr(site_cache, "_read", lambda key=None: pytest.fail("read"))
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200 and response.get("X-Cache") is None
+
+
 def test_streamed_exports_are_stored_once_sent_and_served_whole(site_tree, client, page_cache):
     ResearchProjectPageFactory(parent=site_tree.research, title="Bone cells")
     url = "/research/export/csv/?sort=az"

@@ -130,23 +130,9 @@ def write_file(package, workdir, file_format):
     path.write_text(json.dumps(package))
     if file_format == "json":
         return path
-    from flattentool import flatten
+    from tests.helpers.giving360 import flatten_grants
 
-    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
-
-    xlsx = workdir / "grants.xlsx"
-    flatten(
-        str(path),
-        schema=str(GRANT_SCHEMA_PATH),
-        output_name=str(xlsx),
-        output_format="xlsx",
-        main_sheet_name="grants",
-        root_list_path="grants",
-        root_id="",
-        id_name="id",
-        use_titles=True,
-    )
-    return xlsx
+    return flatten_grants(path, workdir / "grants.xlsx", "xlsx")
 
 
 def usefulness(grants):

@@ -21,13 +21,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scratch import scratch_postgres, setup_django  # noqa: E402  (this folder)
+from scratch import scratch_postgres, setup_django, timed  # noqa: E402  (this folder)
 
 TARGET_SECONDS = 60.0
 
@@ -43,14 +42,6 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
-
-
-def timed(label, func):
-    started = time.monotonic()
-    result = func()
-    elapsed = time.monotonic() - started
-    print(f"  {label}: {elapsed:.1f}s")
-    return result, elapsed
 
 
 def check(count, before):

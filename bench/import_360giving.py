@@ -25,15 +25,16 @@ a geocode, recipient location, grant programme, charity or company number).
 import argparse
 import io
 import json
-import os
 import random
+import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import setup_django, timed  # noqa: E402  (this folder)
 
 FIRST_TARGET, REIMPORT_TARGET = 120.0, 30.0
 
@@ -47,16 +48,6 @@ def parse_args():
         "--format", choices=("json", "xlsx"), default="json", help="file format to import"
     )
     return parser.parse_args()
-
-
-def setup_django(db_path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings.dev")
-    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and slows everything down
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 def build_site():
@@ -139,23 +130,9 @@ def write_file(package, workdir, file_format):
     path.write_text(json.dumps(package))
     if file_format == "json":
         return path
-    from flattentool import flatten
+    from tests.helpers.giving360 import flatten_grants
 
-    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
-
-    xlsx = workdir / "grants.xlsx"
-    flatten(
-        str(path),
-        schema=str(GRANT_SCHEMA_PATH),
-        output_name=str(xlsx),
-        output_format="xlsx",
-        main_sheet_name="grants",
-        root_list_path="grants",
-        root_id="",
-        id_name="id",
-        use_titles=True,
-    )
-    return xlsx
+    return flatten_grants(path, workdir / "grants.xlsx", "xlsx")
 
 
 def usefulness(grants):
@@ -189,14 +166,6 @@ def usefulness(grants):
     return {check: sum(has(g, check) for g in grants) for check in checks}
 
 
-def timed(label, func):
-    started = time.perf_counter()
-    value = func()
-    elapsed = time.perf_counter() - started
-    print(f"  {label}: {elapsed:.1f} s")
-    return elapsed, value
-
-
 def counts():
     from wagtail.models import Revision
 
@@ -224,7 +193,7 @@ def phases(path):
     from research.open_data.giving360 import check_grants, read_grants
     from research.open_data.giving360.schema import schema_errors
 
-    _, source = timed("  reading the file", lambda: read_grants(path))
+    source, _ = timed("  reading the file", lambda: read_grants(path))
     timed("  schema validation alone", lambda: [schema_errors(g) for g in source.grants])
     timed("  all checks (schema included)", lambda: check_grants(source))
 
@@ -233,26 +202,26 @@ def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="giving360-bench-"))
     db_path = workdir / "bench.sqlite3"
-    setup_django(db_path)
+    setup_django(f"sqlite:///{db_path}", workdir / "media")
     from django.core.management import call_command
 
     print(f"360Giving import benchmark: {args.count} grants, SQLite database {db_path}")
     timed("migrate", lambda: call_command("migrate", verbosity=0))
-    _, site = timed("site", build_site)
+    site, _ = timed("site", build_site)
     print(f"  site: {site}")
     before = counts()
     package = synthetic_package(args.count, args.seed)
-    _, path = timed("write the file", lambda: write_file(package, workdir, args.format))
+    path, _ = timed("write the file", lambda: write_file(package, workdir, args.format))
     print(f"  file: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
     failures = []
-    first, lines = timed("first import", lambda: run_import(path))
+    lines, first = timed("first import", lambda: run_import(path))
     print("    " + " / ".join(lines))
     after_first = counts()
     if after_first["projects"] - before["projects"] != args.count:
         failures.append(f"expected {args.count} new projects, counts {before} -> {after_first}")
 
-    again, lines = timed("re-import, unchanged", lambda: run_import(path))
+    lines, again = timed("re-import, unchanged", lambda: run_import(path))
     print("    " + " / ".join(lines))
     if counts() != after_first:
         failures.append(f"re-import changed the database: {after_first} -> {counts()}")
@@ -262,14 +231,14 @@ def main():
     for grant in package["grants"][:changed]:
         grant["amountAwarded"] += 1
     path = write_file(package, workdir, args.format)
-    with_changes, lines = timed(f"re-import, {changed} changed", lambda: run_import(path))
+    lines, with_changes = timed(f"re-import, {changed} changed", lambda: run_import(path))
     print("    " + " / ".join(lines))
     after_changes = counts()
     if after_changes["revisions"] - after_first["revisions"] != changed:
         failures.append(f"expected {changed} new revisions: {after_first} -> {after_changes}")
 
     export_path = workdir / "export.json"
-    exported, _ = timed(
+    _, exported = timed(
         "export (all projects)",
         lambda: call_command("export_360giving", output=str(export_path), stderr=io.StringIO()),
     )
@@ -296,9 +265,7 @@ def main():
     if args.keep:
         print(f"Kept {workdir}")
     else:
-        for file in workdir.iterdir():
-            file.unlink()
-        workdir.rmdir()
+        shutil.rmtree(workdir)
     if failures:
         print("FAILED: " + "; ".join(failures))
         return 1

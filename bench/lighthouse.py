@@ -35,17 +35,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from production_site import production_env, set_up_demo_site  # noqa: E402  (this folder)
 from scratch import scratch_postgres  # noqa: E402  (this folder)
 
 from tests.browser.pages import PUBLIC_PAGE_TYPES  # noqa: E402
-from tests.helpers.servers import Gunicorn, base_env, fetch, manage  # noqa: E402
+from tests.helpers.servers import Gunicorn, fetch, manage  # noqa: E402
 
 PERFORMANCE_TARGET = 95
 CLS_TARGET = 0.05
@@ -135,29 +135,14 @@ def main():
         database_url, drop = scratch_postgres(args.database_url, "bench_lighthouse")
     else:
         database_url = f"sqlite:///{tmp / 'site.sqlite3'}"
-    env = base_env(
-        DJANGO_SETTINGS_MODULE="portfolio.settings.production",
-        DATABASE_URL=database_url,
-        REDIS_URL=args.redis_url,
-        CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
-        SECRET_KEY="bench-only",  # noqa: S106 - a throwaway site
-        STATIC_ROOT=tmp / "static",
-        MEDIA_ROOT=tmp / "media",
-        SERVE_MEDIA="1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        DEMO_ADMIN_PASSWORD="bench-only-not-a-real-password",  # noqa: S106
-    )
+    env = production_env(tmp, database_url, args.redis_url)
     # Lighthouse refuses to audit a page answered with an error status (the 404 page).
     page_types = [p for p in args.only.split(",") if p] or [
         p for p in PUBLIC_PAGE_TYPES if p not in ERROR_PAGE_TYPES
     ]
     results, errors = {}, []
     try:
-        print("setting up: migrate, demo content, collectstatic", flush=True)
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_demo_content")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
+        set_up_demo_site(env)
         urls = json.loads(manage(env, "shell", "-c", DEMO_URLS).strip().splitlines()[-1])
         with Gunicorn(env, workers=args.workers) as server:
             for name in page_types:

@@ -59,7 +59,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scratch import scratch_postgres, setup_django  # noqa: E402  (this folder)
+from scratch import scratch_postgres, setup_django, timed  # noqa: E402  (this folder)
 
 P50_TARGET_MS = 100.0
 P95_TARGET_MS = 200.0
@@ -94,13 +94,6 @@ def parse_args():
         "instead of reusing the cached counts of a repeated filter state",
     )
     return parser.parse_args()
-
-
-def timed(label, func):
-    started = time.monotonic()
-    result = func()
-    print(f"  {label}: {time.monotonic() - started:.1f}s", flush=True)
-    return result
 
 
 def busiest(queryset, relation):

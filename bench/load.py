@@ -41,7 +41,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -49,9 +48,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from production_site import production_env, set_up_demo_site  # noqa: E402  (this folder)
 from scratch import scratch_postgres  # noqa: E402  (this folder)
 
-from tests.helpers.servers import FaultyProxy, Gunicorn, base_env, fetch, manage  # noqa: E402
+from tests.helpers.servers import FaultyProxy, Gunicorn, fetch, manage  # noqa: E402
 
 RATIO_TARGET = 0.85
 P50_TARGET_MS, P95_TARGET_MS = 100.0, 200.0
@@ -207,19 +207,7 @@ def main():
     redis = urlsplit(args.redis_url)
     db_proxy = FaultyProxy((db.hostname, db.port or 5432))
     redis_proxy = FaultyProxy((redis.hostname, redis.port or 6379))
-    env = base_env(
-        DJANGO_SETTINGS_MODULE="portfolio.settings.production",
-        DATABASE_URL=database_url,
-        REDIS_URL=args.redis_url,
-        CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
-        SECRET_KEY="bench-only",  # noqa: S106 - a throwaway site
-        STATIC_ROOT=tmp / "static",
-        MEDIA_ROOT=tmp / "media",
-        SERVE_MEDIA="1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        DEMO_ADMIN_PASSWORD="bench-only-not-a-real-password",  # noqa: S106
-    )
+    env = production_env(tmp, database_url, args.redis_url)
     direct = {**env, "DB_STATEMENT_TIMEOUT_SECONDS": "0"}
     # For the outage run only: the same servers behind proxies that can fail.
     proxied = {
@@ -231,10 +219,7 @@ def main():
     }
     rows = []
     try:
-        print("setting up: migrate, demo content, collectstatic", flush=True)
-        manage(direct, "migrate", "--noinput")
-        manage(direct, "load_demo_content")
-        manage(direct, "collectstatic", "--noinput", "-v", "0")
+        set_up_demo_site(direct)
         found = manage(
             direct,
             "shell",

@@ -5,6 +5,7 @@ a scratch database borrowed on a PostgreSQL server and dropped afterwards.
 """
 
 import os
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -46,3 +47,13 @@ def setup_django(database_url, media_root):
     # WhiteNoise notes that collectstatic hasn't run: irrelevant to server time.
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
+
+
+def timed(label, func):
+    """Run `func()` and print `label` with its wall time in seconds; return
+    (what `func` returned, the seconds as a float)."""
+    started = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - started
+    print(f"  {label}: {elapsed:.1f} s", flush=True)
+    return result, elapsed

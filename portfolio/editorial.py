@@ -45,6 +45,8 @@ SNIPPETS = [
     ("research", "glossaryterm", False),
     ("stories", "author", True),
 ]
+# The media editors upload and choose, in the root collection: (app label, model name).
+MEDIA = [("wagtailimages", "image"), ("wagtaildocs", "document")]
 # The pages the moderation workflow is assigned to: (app label, model name).
 SECTION_PAGES = [("research", "researchindexpage"), ("stories", "storyindexpage")]
 
@@ -66,6 +68,10 @@ def snippet_permissions(actions, draftable_actions=()):
     ]
 
 
+def media_permissions(actions):
+    return [(app, model, f"{action}_{model}") for app, model in MEDIA for action in actions]
+
+
 GROUPS = {
     EDITORS: {
         # Model permissions: (app label, model name, codename).
@@ -76,14 +82,7 @@ GROUPS = {
         # On the root page: edit every page, publish none.
         "page": ["add_page", "change_page"],
         # On the root collection: (app label, model name, codename).
-        "collection": [
-            ("wagtailimages", "image", "add_image"),
-            ("wagtailimages", "image", "change_image"),
-            ("wagtailimages", "image", "choose_image"),
-            ("wagtaildocs", "document", "add_document"),
-            ("wagtaildocs", "document", "change_document"),
-            ("wagtaildocs", "document", "choose_document"),
-        ],
+        "collection": media_permissions(["add", "change", "choose"]),
     },
     MODERATORS: {
         "model": [
@@ -91,16 +90,7 @@ GROUPS = {
             *snippet_permissions(["add", "change", "delete"], draftable_actions=["publish"]),
         ],
         "page": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-        "collection": [
-            ("wagtailimages", "image", "add_image"),
-            ("wagtailimages", "image", "change_image"),
-            ("wagtailimages", "image", "choose_image"),
-            ("wagtailimages", "image", "delete_image"),
-            ("wagtaildocs", "document", "add_document"),
-            ("wagtaildocs", "document", "change_document"),
-            ("wagtaildocs", "document", "choose_document"),
-            ("wagtaildocs", "document", "delete_document"),
-        ],
+        "collection": media_permissions(["add", "change", "choose", "delete"]),
     },
 }
 

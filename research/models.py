@@ -33,7 +33,7 @@ from wagtail.search import index
 
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.chrome import get_chrome, remember_live_page
-from portfolio.base.models import BasePage, optional_foreign_key
+from portfolio.base.models import BasePage, alt_text_field, optional_foreign_key
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
@@ -257,12 +257,7 @@ class ResearchProjectPage(BasePage):
         ],
     )
     image = optional_foreign_key("wagtailimages.Image")
-    image_alt = models.CharField(
-        "image alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the image. Leave empty to use the image's own description.",
-    )
+    image_alt = alt_text_field("image alt text")
 
     card_select_related = ("lead_researcher", "institution")
     card_image_fields = ("listing_image", "image")

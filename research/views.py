@@ -266,7 +266,7 @@ def theme_projects_feed(page, request, slug, kind):
     root = page.get_full_url(request)
     feed = ThemeProjectsFeed(
         kind,
-        projects=page.projects().filter(themes=theme),
+        pages=page.projects().filter(themes=theme),
         title=" | ".join(
             part for part in (f"New research on {theme.name.lower()}", charity) if part
         ),

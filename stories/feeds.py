@@ -11,19 +11,10 @@ from portfolio.base.feeds import PageFeed, start_of_day
 
 
 class StoryFeed(PageFeed):
-    """The newest stories under `index`, optionally only those about `theme`."""
+    """The newest stories (the views pass all of an index's, or those about one theme)."""
 
-    def __init__(self, kind, *, index, stories, **kwargs):
-        super().__init__(kind, **kwargs)
-        self.index = index
-        self.stories = stories
-
-    def items(self):
-        return list(
-            self.stories.with_card_relations()
-            .prefetch_related("authors", "themes", "tags")
-            .order_by("-date", "-pk")[: self.length]
-        )
+    ordering = ("-date", "-pk")
+    prefetch = ("authors", "themes", "tags")
 
     def item_summary_text(self, item):
         return item.intro

@@ -24,7 +24,7 @@ from portfolio.base.blocks import BaseStreamBlock
 from portfolio.base.chrome import get_chrome
 from portfolio.base.feeds import feed_links
 from portfolio.base.listing import Param
-from portfolio.base.models import BasePage, optional_foreign_key
+from portfolio.base.models import BasePage, alt_text_field, optional_foreign_key
 from portfolio.base.readability_panel import ReadabilityPanel
 from portfolio.base.richtext import rich_text_to_plain
 from portfolio.base.routes import RouteViewsMixin
@@ -153,12 +153,7 @@ class StoryPage(BasePage):
     authors = ParentalManyToManyField(Author, related_name="stories", blank=True)
     intro = models.TextField(max_length=500, help_text="Two or three plain sentences.")
     hero_image = optional_foreign_key("wagtailimages.Image")
-    hero_alt = models.CharField(
-        "hero image alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the image. Leave empty to use the image's own description.",
-    )
+    hero_alt = alt_text_field("hero image alt text")
     hero_caption = models.CharField(max_length=250, blank=True)
     hero_credit = models.CharField(max_length=120, blank=True)
     body = StreamField(StoryBodyBlock())

@@ -72,8 +72,7 @@ def feed(page, request, kind):
     index_url = page.get_full_url(request)
     story_feed = StoryFeed(
         kind,
-        index=page,
-        stories=page.stories(),
+        pages=page.stories(),
         title=" | ".join(part for part in (page.title, charity) if part),
         description=page.introduction or f"New stories from {charity or 'us'}.",
         link=index_url,
@@ -90,8 +89,7 @@ def theme_feed(page, request, slug, kind):
     through = StoryPage.themes.through
     story_feed = StoryFeed(
         kind,
-        index=page,
-        stories=page.stories().filter(
+        pages=page.stories().filter(
             pk__in=through.objects.filter(theme=theme).values("storypage_id")
         ),
         title=" | ".join(part for part in (f"Stories about {theme.name}", charity) if part),

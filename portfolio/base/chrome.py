@@ -84,3 +84,14 @@ def live_page_of_type(request, model):
             remembered = request._live_pages = {}
         remembered[model] = page
     return page
+
+
+def live_index_for(context, model, obj):
+    """The live `model` index page whose routes or listing show `obj` (a snippet
+    with a slug: a theme, researcher or institution), for a template tag given
+    the template's `context`. None when there is no such index, or `obj` is
+    missing or has no slug yet: the tag then shows nothing."""
+    index = live_page_of_type(context.get("request"), model)
+    if index is None or obj is None or not getattr(obj, "slug", ""):
+        return None
+    return index

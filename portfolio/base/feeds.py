@@ -7,7 +7,8 @@ another domain in feed readers. Django's syndication framework only prefixes
 relative URLs with the request's host; every URL given to it here is already
 absolute, so that never happens.
 
-Subclasses say which pages (`items`), and how a page reads as an entry
+Subclasses say how the pages are ordered (`ordering`), what else to fetch
+with them (`prefetch`), and how a page reads as an entry
 (`item_summary_text`, `item_author_names`, `item_categories`, `item_image`);
 this class does the formats, addresses, dates and image enclosures.
 """
@@ -72,13 +73,21 @@ def feed_links(title, rss_url, atom_url, label=None):
 
 
 class PageFeed(Feed):
-    """One feed of pages, in the format `kind` ("rss" or "atom")."""
+    """One feed of pages, in the format `kind` ("rss" or "atom").
+
+    `pages` is a queryset of pages (a `BasePageQuerySet`). The feed shows the
+    first `length` of them in `ordering` (by default the latest published
+    first), with their card relations and the relations named in `prefetch`
+    fetched in bulk."""
 
     length = FEED_LENGTH
     rendition_spec = SHARE_RENDITION
+    ordering = ("-last_published_at", "-pk")
+    prefetch = ()
 
-    def __init__(self, kind, *, title, description, link, feed_url):
+    def __init__(self, kind, *, pages, title, description, link, feed_url):
         self.feed_type = FEED_TYPES[kind]
+        self.pages = pages
         self._title, self._description = title, description
         self._link, self._feed_url = link, feed_url
         self.request = None
@@ -117,7 +126,11 @@ class PageFeed(Feed):
         return f"{self.root_url}/" if self.root_url else None
 
     def items(self):
-        raise NotImplementedError
+        return list(
+            self.pages.with_card_relations()
+            .prefetch_related(*self.prefetch)
+            .order_by(*self.ordering)[: self.length]
+        )
 
     # Entries ------------------------------------------------------------------
 

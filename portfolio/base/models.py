@@ -54,6 +54,18 @@ def optional_foreign_key(to, related_name="+", **kwargs):
     )
 
 
+def alt_text_field(verbose_name):
+    """A page's own alt text for one of its images (a `CharField`, at most 250
+    characters, optional): empty, the image's description (Wagtail's alt text)
+    is used. Name it in the page's `image_alt_fields`."""
+    return models.CharField(
+        verbose_name,
+        max_length=250,
+        blank=True,
+        help_text="Describe the image. Leave empty to use the image's own description.",
+    )
+
+
 class ListingFieldsMixin(models.Model):
     """What a page looks like when it appears as a card in a listing."""
 

@@ -15,19 +15,11 @@ from portfolio.base.richtext import rich_text_to_plain
 
 
 class ThemeProjectsFeed(PageFeed):
-    """The most recently published projects in one theme."""
+    """The most recently published projects in one theme (the base's `ordering`:
+    a republished project comes back to the top)."""
 
-    def __init__(self, kind, *, projects, **kwargs):
-        super().__init__(kind, **kwargs)
-        self.projects = projects
-
-    def items(self):
-        return list(
-            self.projects.with_card_relations()
-            # The enclosure is a rendition of the card image: fetch them with the pages.
-            .prefetch_related("co_investigators", "listing_image__renditions", "image__renditions")
-            .order_by("-last_published_at", "-pk")[: self.length]
-        )
+    # The enclosure is a rendition of the card image: fetch them with the pages.
+    prefetch = ("co_investigators", "listing_image__renditions", "image__renditions")
 
     def item_summary_text(self, item):
         return item.listing_summary or rich_text_to_plain(item.lay_summary, one_line=True)

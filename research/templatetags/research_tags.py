@@ -1,24 +1,17 @@
 from django import template
 
-from portfolio.base.chrome import live_page_of_type
+from portfolio.base.chrome import live_index_for
 from research.models import ResearchIndexPage
 from research.similar import similar_projects
 
 register = template.Library()
 
 
-def _research_index(request):
-    """The live research index (its routes host the snippet pages)."""
-    return live_page_of_type(request, ResearchIndexPage)
-
-
 @register.simple_tag(takes_context=True)
 def research_url(context, obj):
     """Public URL of a theme, researcher or institution ("" if the research index is missing)."""
-    index = _research_index(context.get("request"))
-    if index is None or obj is None or not getattr(obj, "slug", ""):
-        return ""
-    return index.url_for(obj)
+    index = live_index_for(context, ResearchIndexPage, obj)
+    return index.url_for(obj) if index is not None else ""
 
 
 @register.simple_tag

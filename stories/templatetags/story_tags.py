@@ -9,23 +9,18 @@ from urllib.parse import urlencode
 
 from django import template
 
-from portfolio.base.chrome import live_page_of_type
+from portfolio.base.chrome import live_index_for
 from portfolio.base.listing import Param
 from stories.models import StoryIndexPage
 
 register = template.Library()
 
 
-def _story_index(request):
-    """The live story index."""
-    return live_page_of_type(request, StoryIndexPage)
-
-
 @register.simple_tag(takes_context=True)
 def theme_stories_url(context, theme):
     """The story listing filtered to one theme ("" without a story index)."""
-    index = _story_index(context.get("request"))
-    if index is None or theme is None or not getattr(theme, "slug", ""):
+    index = live_index_for(context, StoryIndexPage, theme)
+    if index is None:
         return ""
     return f"{index.url}?{urlencode({Param.THEME: theme.slug})}"
 
@@ -36,7 +31,7 @@ def theme_feeds(context, theme):
 
     Feeds are dicts made by `portfolio.base.feeds.feed_links`."""
     feeds = []
-    index = _story_index(context.get("request"))
-    if index is not None and theme is not None and getattr(theme, "slug", ""):
+    index = live_index_for(context, StoryIndexPage, theme)
+    if index is not None:
         feeds.append(index.theme_feed_links(theme, label="New stories"))
     return feeds + list(context.get("theme_feeds", []))

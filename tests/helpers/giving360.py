@@ -57,6 +57,28 @@ def write_json(path, data):
     return path
 
 
+def flatten_grants(source, output, output_format):
+    """Write the 360Giving JSON file `source` as a spreadsheet at `output` (both `Path`s;
+    `output_format` "xlsx" or "ods") as publishers make one with flattentool: the
+    template's layout, a sheet per list, headings as titles. Returns `output`."""
+    from flattentool import flatten
+
+    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
+
+    flatten(
+        str(source),
+        schema=str(GRANT_SCHEMA_PATH),
+        output_name=str(output),
+        output_format=output_format,
+        main_sheet_name="grants",
+        root_list_path="grants",
+        root_id="",
+        id_name="id",
+        use_titles=True,
+    )
+    return output
+
+
 def valid_grant(reference, **overrides):
     grant = {
         "id": giving360.grant_id(reference),

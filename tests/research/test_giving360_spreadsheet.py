@@ -21,6 +21,7 @@ from tests.helpers.giving360 import (
     db_counts,
     errors,
     export,
+    flatten_grants,
     run_import,
     sample,
     valid_grant,
@@ -255,23 +256,8 @@ def test_xlsx_without_a_meta_sheet(site_tree, tmp_path):
 def test_ods_written_by_flattentool_reads_like_the_json(site_tree, tmp_path):
     """An ODS spreadsheet (LibreOffice's format) in the template's layout: flattentool writes
     it from the JSON, with a sheet per list, and the import reads the same grants back."""
-    from flattentool import flatten
-
-    from research.open_data.giving360.codes import GRANT_SCHEMA_PATH
-
     source = write_json(tmp_path / "grants.json", {"grants": SAME_AS_JSON})
-    ods = tmp_path / "grants.ods"
-    flatten(
-        str(source),
-        schema=str(GRANT_SCHEMA_PATH),
-        output_name=str(ods),
-        output_format="ods",
-        main_sheet_name="grants",
-        root_list_path="grants",
-        root_id="",
-        id_name="id",
-        use_titles=True,
-    )
+    ods = flatten_grants(source, tmp_path / "grants.ods", "ods")
     from_ods, problems, _ = clean_grants(ods)
     assert problems == []
     from_json, _, _ = clean_grants(source)

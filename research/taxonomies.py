@@ -166,6 +166,11 @@ class Theme(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexed, mod
             raise ValidationError({"appeal_url": error}) from None
 
     @property
+    def card_image(self):
+        """The image on the theme's card, as pages name theirs (templatetags/card_tags.py)."""
+        return self.listing_image
+
+    @property
     def has_appeal(self):
         return bool(self.appeal_heading or self.appeal_text)
 

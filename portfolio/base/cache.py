@@ -190,6 +190,38 @@ def cached(kind, parts, build, timeout=None):
     return value
 
 
+def cached_many(kind, parts_by_id, build_missing, timeout=None):
+    """`cached` for several values at once: {id: value} for every id in `parts_by_id`.
+
+    `parts_by_id` maps an id (any hashable) to the parts its value depends on, as
+    for `cached`; `build_missing(ids)` returns {id: value} for the ids found in
+    neither this process's copies nor the shared cache (one ``get_many`` round
+    trip for all of them), so a caller can build them all with fixed queries."""
+    seconds = settings.CACHE_SECONDS if timeout is None else timeout
+    if not seconds:
+        return build_missing(list(parts_by_id))
+    keys = {item: cache_key(kind, parts) for item, parts in parts_by_id.items()}
+    version = content_version()
+    found = {}
+    if version is not None:
+        found = {item: _recent_values.get(key, version) for item, key in keys.items()}
+        found = {item: value for item, value in found.items() if value is not _UNSET}
+        wanted = {key: item for item, key in keys.items() if item not in found}
+        for key, entry in (cache.get_many(list(wanted)) if wanted else {}).items():
+            if entry is not None and entry[0] == version:
+                found[wanted[key]] = entry[1]
+                _recent_values.put(key, version, entry[1])
+    missing = [item for item in parts_by_id if item not in found]
+    if missing:
+        built = build_missing(missing)
+        if version is not None:
+            cache.set_many({keys[item]: (version, built[item]) for item in missing}, seconds)
+            for item in missing:
+                _recent_values.put(keys[item], version, built[item])
+        found.update(built)
+    return found
+
+
 def _bump():
     cache.set(VERSION_KEY, _new_version(), None)
     if cache.get(VERSION_KEY) is None and settings.CACHE_SECONDS:

@@ -28,9 +28,10 @@ class BasePageQuerySet(PageQuerySet):
 
         Each page type names its own card relations, so a reverse relation
         (a theme's stories, say) can ask for cards without knowing the type. Card
-        images are joined in; their renditions are not fetched here, because the
-        card's <picture> element is cached (templatetags/card_tags.py) and needs
-        them only when it is built."""
+        images are joined in; their renditions are not fetched here: a grid of
+        cards takes its <picture> elements from the cache, and builds the missing
+        ones from Wagtail's `prefetch_renditions()` in two queries for the whole
+        grid (templatetags/card_tags.py)."""
         return self.select_related(
             *self.model.card_select_related, *self.model.card_image_fields
         ).prefetch_related(*self.model.card_prefetch_related)

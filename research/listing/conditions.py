@@ -120,12 +120,13 @@ def pk_in(ids):
     parameter each time (about 20 ms of Python per 5,000 ids) and the database
     parses them all again.
 
-    On PostgreSQL the condition is `pk = ANY('{1,2,3}'::bigint[])`: the planner
-    estimates it from the array (an `IN (SELECT unnest(...))` it took for 200 ids
-    whatever their number, and probed the pages' index once per id) and checks it
-    against a hash of the array. The parameter is the array's text: psycopg adapts
-    a Python list element by element in Python (3 to 14 ms for 4,400 ids, and the
-    facet statement holds the condition twice)."""
+    On PostgreSQL the condition is `pk = ANY('{1,2,3}'::bigint[])`, which the
+    planner estimates from the array: an `IN (SELECT unnest(...))` it took for 200
+    ids whatever their number, and joined by probing the pages' index once per id
+    (the facet statement for "blood test", 4,400 ids, went from about 60 to 45 ms).
+    The parameter is the array's text: psycopg adapts a Python list element by
+    element in Python (3 to 14 ms for 4,400 ids, and the facet statement holds the
+    condition twice)."""
     if len(ids) < 100:
         return Q(pk__in=ids)
     ids = [int(pk) for pk in ids]

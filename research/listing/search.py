@@ -197,6 +197,8 @@ def postgres_ranked_ids(results):
         )
     except (AttributeError, NotImplementedError, TypeError):
         return None
+    if tsquery is None:
+        return None  # no words at all ("-"): the backend's own search answers that
     entries = _postgres_entries(compiler, tsquery)
     rows = entries.annotate(score=_queries_evaluated_once(rank)).values_list("object_id", "score")
     # The backend's order: score (higher is better), then newest id.

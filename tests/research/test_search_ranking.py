@@ -39,12 +39,20 @@ def live(ids):
     return [pk for pk in ids if pk in pks]
 
 
-@pytest.mark.parametrize("text", ["bone", "bone pain", "older women", "cells spread", "nothing"])
+@pytest.mark.parametrize(
+    "text", ["bone", "bone pain", "older women", "cells spread", "it's bone", "nothing", "-"]
+)
 def test_own_words_are_ranked_as_the_backend_ranks_them(ranked_projects, text):
     expected = backend_order(text, operator="and")
     assert live(searched_ids(text)) == expected
-    if text != "nothing":
+    if text in ("bone", "bone pain", "older women", "cells spread"):
         assert expected
+
+
+def test_a_query_of_no_words_finds_nothing_and_is_no_error(ranked_projects, client):
+    for text in ("-", "--", "'", "!!!"):
+        response = client.get("/research/", {"q": text})
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("text", ["bone pain", "women | spread"])

@@ -118,12 +118,31 @@ def pk_in(ids):
     A text search can match thousands of projects, and the condition appears in
     several queries per request: as a list, Django turns every id into its own
     parameter each time (about 20 ms of Python per 5,000 ids) and the database
-    parses them all again."""
+    parses them all again.
+
+    On PostgreSQL the condition is `pk = ANY('{1,2,3}'::bigint[])`, which the
+    planner estimates from the array: an `IN (SELECT unnest(...))` it took for 200
+    ids whatever their number, and joined by probing the pages' index once per id
+    (the facet statement for "blood test", 4,400 ids, went from about 60 to 45 ms).
+    The parameter is the array's text: psycopg adapts a Python list element by
+    element in Python (3 to 14 ms for 4,400 ids, and the facet statement holds the
+    condition twice)."""
     if len(ids) < 100:
         return Q(pk__in=ids)
     ids = [int(pk) for pk in ids]
     if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+        array = "{" + ",".join(map(str, ids)) + "}"
+        return Q(_EqualsAny(models.F("pk"), models.Value(array)))
     if connection.vendor == "sqlite":
         return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
     return Q(pk__in=ids)
+
+
+class _EqualsAny(models.Func):
+    """`column = ANY(array::bigint[])`, a condition (`pk_in` on PostgreSQL)."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, array = (compiler.compile(part) for part in self.get_source_expressions())
+        return f"({column[0]} = ANY({array[0]}::bigint[]))", (*column[1], *array[1])

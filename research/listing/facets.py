@@ -5,6 +5,8 @@ of projects, cached per filter state until public content changes.
 `FacetsMixin` is part of `ProjectFilter` (research/listing/filter.py).
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Concat
@@ -31,13 +33,16 @@ from research.models import (
 class FacetsMixin:
     """The facets of `ProjectFilter`; needs its state, `queryset()` and `_cached()`."""
 
+    _facet_counts = None  # the facet rows, once `facets()` has counted them
+
     def facets(self):
         """Every facet's options with counts under the other filters.
 
         All facets (and the total) come from ONE SQL statement: a UNION ALL of
         one grouped SELECT per facet, each with the filters of the other facets
         applied. So the query count never depends on the data or the filters."""
-        counts, labels = count_rows(self._cached_facet_rows())
+        self._facet_counts = self._cached_facet_rows()
+        counts, labels = count_rows(self._facet_counts)
         self.total = counts.get("total", {}).get("all", 0)
         self.trial_count = counts.get(Param.TRIALS, {}).get("yes", 0)
 
@@ -114,7 +119,9 @@ class FacetsMixin:
         def build():
             return self._facet_rows(), self._theme_wide
 
-        rows, self._theme_wide = self._cached("facets", build)
+        # "facets-2": region rows carry the amount awarded; entries cached in the
+        # earlier shape, without it, are never read.
+        rows, self._theme_wide = self._cached("facets-2", build)
         return rows
 
     def _facet_rows(self):
@@ -129,7 +136,9 @@ class FacetsMixin:
           grouped facet: COUNT(...) FILTER (WHERE the option AND every other
           facet's filter). Grouping by the fixed facets as well made ~30 times as
           many rows for Python to read and add up. Python then adds the groups up
-          per institution, region and researcher;
+          per institution, region and researcher, and sums the amount awarded per
+          region (under the region facet's filters) for the region map
+          (`region_figures`), which so costs no query of its own;
         - once over the project-theme table, grouped by theme, for the theme facet.
 
         Filters without a facet (a fixed theme, award years, the text search) are
@@ -192,7 +201,11 @@ class FacetsMixin:
                 lead_sort=nothing,
             )
             .values(*self._FACET_COLUMNS)
-            .annotate(**counts, awarded=no_amount)
+            # The amount awarded, for the region map: under the region facet's filters.
+            .annotate(
+                **counts,
+                awarded=models.Sum("award_amount", filter=others(Param.REGION) or None),
+            )
         )
         parts = [projects]
         if self.fixed_theme is not None:
@@ -281,6 +294,18 @@ class FacetsMixin:
             )
         )
 
+    def region_figures(self):
+        """{region code: (amount awarded as Decimal, number of projects)} under every
+        filter but the region's (the region facet's counts), from the facet statement:
+        None until `facets()` has counted them. Regions without projects are left out."""
+        if self._facet_counts is None:
+            return None
+        return {
+            row["key"]: (row["awarded"], row["n"])
+            for row in self._facet_counts
+            if row["dim"] == Param.REGION
+        }
+
     def theme_wide(self):
         """The fixed theme's figures and lead researchers (after `facets()`):
         {"projects", "active", "awarded", "researchers": [(slug, name)...]}."""
@@ -321,6 +346,9 @@ class FacetsMixin:
             for dim, key, name in fixed:
                 add(dim, key, row[name])
             add(Param.REGION, row["region"], row["n_region"])
+            if row["region"] is not None:
+                region = totals[(Param.REGION, row["region"])]
+                region["awarded"] = region.get("awarded", Decimal(0)) + (row["awarded"] or 0)
             add(Param.INSTITUTION, row["key"], row["n_institution"], row["label"])
             add(Param.RESEARCHER, row["lead"], row["n_researcher"], row["lead_label"])
         wide["researchers"] = [(slug, name) for _, slug, name in sorted(wide["researchers"])]

@@ -62,8 +62,8 @@ LISTING_CASES = {
 # look for an N+1 before updating the number.
 # Wagtail checks view restrictions from the database on every request (two queries for
 # the page, one for the listing's `.public()`), never from a cache. The region map
-# (research/regions_map.py) adds one: its figures by region under the other filters.
-LISTING_QUERIES = {"no filter": 12, "one theme": 13, "three filters and text": 14}
+# (research/regions_map.py) adds none: its figures come with the facet counts.
+LISTING_QUERIES = {"no filter": 11, "one theme": 12, "three filters and text": 13}
 
 
 def test_listing_queries_are_pinned_and_do_not_grow(growing, client):
@@ -86,9 +86,9 @@ TABLE_CASES = {
 }
 # One fewer than the cards: a row shows no themes, so there is no prefetch for them.
 TABLE_QUERIES = {
-    "table, no filter": 11,
-    "table, one theme": 12,
-    "table, three filters and text": 13,
+    "table, no filter": 10,
+    "table, one theme": 11,
+    "table, three filters and text": 12,
     "table, theme page": 13,
 }
 
@@ -171,7 +171,7 @@ def test_facet_counts_are_reused_until_the_research_changes(catalogue, client, s
     get_html(client, url)  # counted and cached
     with CaptureQueriesContext(connection) as captured:
         html = get_html(client, url)
-    assert len(captured) == first - 2  # neither the facet statement nor the region map's figures
+    assert len(captured) == first - 1  # no facet statement (it has the region map's figures)
     assert Form(html).count("theme", "bone") == 2
 
     # A new live project in the theme (saved as factories and editors' publishing do).
@@ -225,7 +225,7 @@ def test_repeated_text_search_reuses_its_ranking_until_content_changes(catalogue
     get_html(client, url)  # ranked, counted and cached
     with CaptureQueriesContext(connection) as captured:
         html = get_html(client, url)
-    assert len(captured) == first - 3  # neither the facet statement, the search nor the map
+    assert len(captured) == first - 2  # neither the facet statement (with the map's) nor the search
     assert set(titles(html)) == BONE
     ResearchProjectPageFactory(title="Bone marrow niches")
     assert set(titles(get_html(client, url))) == BONE | {"Bone marrow niches"}

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.models import PageViewRestriction
 
 from tests.helpers.donate import BONE, DEFAULT, OTHER
@@ -84,8 +85,30 @@ def donate_site(site_tree):
 
 
 @pytest.fixture
-def seo_site(site_tree):
-    """One public page of every type, plus pages that must stay out of the sitemap."""
+def seo_site(request, db):
+    """One public page of every type, plus pages that must stay out of the sitemap.
+
+    Built for each test; or, in a module that uses ``seo_site_for_module`` (its tests
+    only read these objects), the one built for the module."""
+    if "seo_site_for_module" in request.fixturenames:
+        return request.getfixturevalue("seo_site_for_module")
+    return build_seo_site(request.getfixturevalue("site_tree"))
+
+
+@pytest.fixture(scope="module")
+def seo_site_for_module(django_db_setup, django_db_blocker):
+    """``seo_site`` built once for a module (about 2 s each time: six large images), in
+    a transaction rolled back after the module. Each test still runs in a savepoint of
+    its own (``db``), so what a test writes is gone before the next; but the objects are
+    shared, so a module whose tests change them in memory (test_seo_head.py) must not
+    use it. Being module-scoped, it is set up before any test's ``db`` savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_seo_site(build_site_tree())
+        transaction.set_rollback(True)
+
+
+def build_seo_site(site_tree):
+    """The pages, settings and people of ``seo_site``: a SimpleNamespace of them."""
     settings = SiteSettingsFactory(
         charity_name="Breast Cancer Now",
         charity_number="Registered charity in England (1160558)",

@@ -26,13 +26,18 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The browser tests share one live server and demo site per module, so they run in one
-# process after the rest, which runs on every core (pytest-xdist). Both always run.
+# Both runs use every core (pytest-xdist) and always run. The browser tests come after
+# the rest, in a run of their own: each worker has its own test database, live server
+# and Chromium, and a module's tests share one demo site, so whole modules go to a
+# worker (--dist loadscope). In the other run, modules that build one expensive
+# data set for all their tests (xdist_group) stay on one worker (--dist loadgroup).
 TEST_WORKERS ?= auto
 test: install
 	status=0; \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS) || status=$$?; \
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS) \
+		|| status=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m browser $(PYTEST_ARGS) \
+		|| status=$$?; \
 	exit $$status
 
 lint: install

@@ -1,8 +1,10 @@
+from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.models import PageViewRestriction
 
 from tests.helpers.donate import BONE, DEFAULT, OTHER
@@ -29,6 +31,34 @@ def site_tree(db):
     return build_site_tree()
 
 
+# Data sets that take a second or more to build (``donate_site``, ``seo_site``) can be
+# built once per module instead of once per test: a module whose tests only read the
+# objects says ``pytestmark = pytest.mark.usefixtures("NAME_for_module")``, and then
+# ``NAME`` gives every test of the module the same objects. The module's data lives in a
+# transaction rolled back after the module; each test still runs in a savepoint of its
+# own (``db``), so what a test writes is gone before the next. The objects themselves are
+# shared, so a module whose tests change them in memory (test_seo_head.py) builds them
+# afresh; and so does a test that needs a site without them (it lives in another module).
+
+
+def for_module_or_fresh(request, build):
+    """The module's ``NAME_for_module`` data if the module asked for it, else
+    ``build(site_tree)`` for this test (NAME is the requesting fixture's name)."""
+    shared = f"{request.fixturename}_for_module"
+    if shared in request.fixturenames:
+        return request.getfixturevalue(shared)
+    return build(request.getfixturevalue("site_tree"))
+
+
+@contextmanager
+def built_for_module(django_db_blocker, build):
+    """``build(site_tree)`` in a transaction that is rolled back on exit. A module-scoped
+    fixture is set up before any test's ``db`` savepoint, so the savepoints nest in it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build(build_site_tree())
+        transaction.set_rollback(True)
+
+
 # The donate tests (test_donate*.py) share these; helpers in tests/helpers/donate.py.
 
 
@@ -42,8 +72,20 @@ def fresh_cache():
 
 
 @pytest.fixture
-def donate_site(site_tree):
+def donate_site(request, db):
     """Site settings with an allow-list of three pages, a theme with an appeal and one without."""
+    return for_module_or_fresh(request, build_donate_site)
+
+
+@pytest.fixture(scope="module")
+def donate_site_for_module(django_db_setup, django_db_blocker):
+    """``donate_site`` once for the module (about a second each time: five pages)."""
+    with built_for_module(django_db_blocker, build_donate_site) as site:
+        yield site
+
+
+def build_donate_site(site_tree):
+    """The settings, themes and pages of ``donate_site``: a SimpleNamespace of them."""
     SiteSettingsFactory(
         donate_url=DEFAULT,
         donate_destinations=[
@@ -84,8 +126,20 @@ def donate_site(site_tree):
 
 
 @pytest.fixture
-def seo_site(site_tree):
+def seo_site(request, db):
     """One public page of every type, plus pages that must stay out of the sitemap."""
+    return for_module_or_fresh(request, build_seo_site)
+
+
+@pytest.fixture(scope="module")
+def seo_site_for_module(django_db_setup, django_db_blocker):
+    """``seo_site`` once for the module (about 2 s each time: six large images)."""
+    with built_for_module(django_db_blocker, build_seo_site) as site:
+        yield site
+
+
+def build_seo_site(site_tree):
+    """The pages, settings and people of ``seo_site``: a SimpleNamespace of them."""
     settings = SiteSettingsFactory(
         charity_name="Breast Cancer Now",
         charity_number="Registered charity in England (1160558)",

@@ -24,8 +24,11 @@ from tests.helpers.servers import (
     site_database,
 )
 
+# One site database and static build for the module: `make test` (--dist loadgroup) keeps
+# its tests on one xdist worker, so it is built once, not once per worker.
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.xdist_group("cache_processes"),
     pytest.mark.skipif(not have_gunicorn(), reason="gunicorn is not installed"),
 ]
 

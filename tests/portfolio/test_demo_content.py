@@ -31,6 +31,10 @@ from research.models import (
 )
 from stories.models import Author, StoryIndexPage, StoryPage
 
+# The module's tests share one load of the demo content: `make test` (--dist loadgroup)
+# keeps them on one xdist worker, so it is loaded once, not once per worker.
+pytestmark = pytest.mark.xdist_group("demo_content")
+
 PASSWORD_LINE = re.compile(r"with password: (\S+)")
 
 

@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from portfolio import donate
-from portfolio.models import DonateClick, SiteSettings
+from portfolio.models import DonateClick
 from tests.helpers.donate import (
     ALLOWED,
     BONE,
@@ -31,10 +31,15 @@ from tests.helpers.donate import (
     assert_safe_redirect,
     get_donate,
 )
-from tests.portfolio.factories import SiteSettingsFactory
 from tests.stories.factories import StoryPageFactory
 
-pytestmark = pytest.mark.usefixtures("fresh_cache")
+# Its tests only read donate_site: built once for the module (tests/portfolio/conftest.py),
+# on one xdist worker (`make test` runs --dist loadgroup). The tests that need a site
+# without donate settings are in test_donate_unavailable.py.
+pytestmark = [
+    pytest.mark.usefixtures("fresh_cache", "donate_site_for_module"),
+    pytest.mark.xdist_group("donate"),
+]
 
 # --- Hostile input --------------------------------------------------------------------------
 
@@ -307,36 +312,6 @@ def test_signed_in_visitor_gets_no_cookie_either(donate_site, client, django_use
 def test_redirect_sets_a_strict_referrer_policy(donate_site, client):
     response = get_donate(client, "")
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
-
-
-# --- No default donation page ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "donate_url",
-    ["", "javascript:alert(1)//", "ftp://donate.example.org/give", "//donate.example.org/give"],
-    ids=["empty", "javascript", "ftp", "scheme-relative"],
-)
-def test_missing_or_unsafe_default_answers_503_without_redirect(site_tree, client, donate_url):
-    # Stored behind the editors' validation (a raw update), as a damaged row would be.
-    settings = SiteSettingsFactory(
-        donate_destinations=[("destination", {"label": "Other", "url": OTHER})]
-    )
-    SiteSettings.objects.filter(pk=settings.pk).update(donate_url=donate_url)
-    response = get_donate(client, urlencode({"to": OTHER, "theme": "bone"}))
-    assert response.status_code == 503
-    assert "Location" not in response.headers
-    assert response["Content-Type"].startswith("text/plain")
-    assert "Online donations are not available at the moment" in response.content.decode()
-    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-    assert not response.cookies
-    assert not DonateClick.objects.exists(), "an unavailable donation is not a click"
-
-
-def test_no_site_settings_at_all_answers_503(site_tree, client):
-    response = get_donate(client, "")
-    assert response.status_code == 503
-    assert "Location" not in response.headers
 
 
 # --- Click counts ---------------------------------------------------------------------------

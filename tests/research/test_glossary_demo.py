@@ -18,7 +18,9 @@ from portfolio.demo.glossary import GLOSSARY
 from research.glossary_models import GlossaryTerm
 from research.models import ResearchProjectPage
 
-pytestmark = pytest.mark.django_db
+# The module's tests share one load of the demo content: `make test` (--dist loadgroup)
+# keeps them on one xdist worker, so it is loaded once, not once per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("glossary_demo")]
 
 #: What a lay reader types -> demo projects (by title) it must find. Most of them
 #: do not contain the reader's words: the glossary finds them.

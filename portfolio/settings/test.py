@@ -1,5 +1,6 @@
 """Test runs: fast hashing, throwaway media, no network."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,3 +19,13 @@ WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers":
 # Serve static files straight from the source folders, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
+    # The test run creates and drops its databases through this connection, and on a
+    # busy machine DROP DATABASE can outlast the site's 5 s statement limit (which
+    # left per-worker test databases behind). Tests of the limit start their own
+    # processes with production settings (tests/portfolio/test_cache_processes.py).
+    _options = DATABASES["default"]["OPTIONS"]  # noqa: F405
+    _options["options"] = re.sub(
+        r"statement_timeout=\d+", "statement_timeout=0", _options["options"]
+    )

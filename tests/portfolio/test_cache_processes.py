@@ -24,11 +24,11 @@ from tests.helpers.servers import (
     site_database,
 )
 
-# One site database and static build for the module: `make test` (--dist loadgroup) keeps
-# its tests on one xdist worker, so it is built once, not once per worker.
+# One site database and static build per xdist worker that runs these tests. Not kept
+# on one worker (no xdist_group): its seven tests start gunicorn for a minute or more
+# each, and on one worker they made the whole run wait for them.
 pytestmark = [
     pytest.mark.processes,
-    pytest.mark.xdist_group("cache_processes"),
     pytest.mark.skipif(not have_gunicorn(), reason="gunicorn is not installed"),
 ]
 

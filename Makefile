@@ -29,12 +29,12 @@ run: demo
 # Both runs use every core (pytest-xdist) and always run. The browser tests come after
 # the rest, in a run of their own: each worker has its own test database, live server
 # and Chromium, and a module's tests share one demo site, so whole modules go to a
-# worker (--dist loadscope). In the other run, modules that build one expensive
-# data set for all their tests (xdist_group) stay on one worker (--dist loadgroup).
+# worker (--dist loadscope). The other run spreads tests one by one (--dist load), so
+# transactional tests, which pytest-django sorts last, run last on every worker.
 TEST_WORKERS ?= auto
 test: install
 	status=0; \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS) \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load -m "not browser" $(PYTEST_ARGS) \
 		|| status=$$?; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m browser $(PYTEST_ARGS) \
 		|| status=$$?; \

@@ -25,7 +25,7 @@ from tests.helpers.servers import (
 )
 
 # One site database and static build per xdist worker that runs these tests. Not kept
-# on one worker (no xdist_group): its seven tests start gunicorn for a minute or more
+# on one worker: its seven tests start gunicorn for a minute or more
 # each, and on one worker they made the whole run wait for them.
 pytestmark = [
     pytest.mark.processes,

@@ -31,9 +31,7 @@ from research.models import (
 )
 from stories.models import Author, StoryIndexPage, StoryPage
 
-# The module's tests share one load of the demo content: `make test` (--dist loadgroup)
-# keeps them on one xdist worker, so it is loaded once, not once per worker.
-pytestmark = pytest.mark.xdist_group("demo_content")
+# The module's tests share one load of the demo content (once per xdist worker that runs them).
 
 PASSWORD_LINE = re.compile(r"with password: (\S+)")
 

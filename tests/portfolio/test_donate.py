@@ -34,11 +34,10 @@ from tests.helpers.donate import (
 from tests.stories.factories import StoryPageFactory
 
 # Its tests only read donate_site: built once for the module (tests/portfolio/conftest.py),
-# on one xdist worker (`make test` runs --dist loadgroup). The tests that need a site
+# once per xdist worker that runs them. The tests that need a site
 # without donate settings are in test_donate_unavailable.py.
 pytestmark = [
     pytest.mark.usefixtures("fresh_cache", "donate_site_for_module"),
-    pytest.mark.xdist_group("donate"),
 ]
 
 # --- Hostile input --------------------------------------------------------------------------

@@ -11,10 +11,9 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
 # Its tests only read the SEO site: built once for the module (tests/portfolio/conftest.py),
-# on one xdist worker (`make test` runs --dist loadgroup).
+# once per xdist worker that runs them.
 pytestmark = [
     pytest.mark.usefixtures("seo_site_for_module"),
-    pytest.mark.xdist_group("seo_hosts"),
 ]
 
 EVIL = "evil.example"

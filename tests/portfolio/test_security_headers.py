@@ -9,10 +9,9 @@ from bs4 import BeautifulSoup
 from portfolio.base.security import PermissionsPolicyMiddleware
 
 # Its tests only read the SEO site: built once for the module (tests/portfolio/conftest.py),
-# on one xdist worker (`make test` runs --dist loadgroup).
+# once per xdist worker that runs them.
 pytestmark = [
     pytest.mark.usefixtures("seo_site_for_module"),
-    pytest.mark.xdist_group("seo_headers"),
 ]
 
 CSP = "Content-Security-Policy"

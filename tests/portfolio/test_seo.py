@@ -14,10 +14,9 @@ from research.models import Institution, Researcher
 from tests.helpers.seo import ROOT, SITEMAP_NS
 
 # Its tests only read the SEO site: built once for the module (tests/portfolio/conftest.py),
-# on one xdist worker (`make test` runs --dist loadgroup).
+# once per xdist worker that runs them.
 pytestmark = [
     pytest.mark.usefixtures("fresh_cache", "seo_site_for_module"),
-    pytest.mark.xdist_group("seo_sitemap"),
 ]
 
 

@@ -29,9 +29,7 @@ from tests.browser.conftest import demo_urls
 from tests.browser.pages import PUBLIC_PAGE_TYPES
 from tests.helpers.seo import meta, rendition_for
 
-# The module's tests share one load of the demo content: `make test` (--dist loadgroup)
-# keeps them on one xdist worker, so it is loaded once, not once per worker.
-pytestmark = pytest.mark.xdist_group("share_cards")
+# The module's tests share one load of the demo content (once per xdist worker that runs them).
 
 # Page types whose demo pages have a picture of their own to share.
 OWN_PICTURE = {"research-project", "theme", "researcher", "story", "strategy"}

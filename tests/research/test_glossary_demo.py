@@ -18,9 +18,8 @@ from portfolio.demo.glossary import GLOSSARY
 from research.glossary_models import GlossaryTerm
 from research.models import ResearchProjectPage
 
-# The module's tests share one load of the demo content: `make test` (--dist loadgroup)
-# keeps them on one xdist worker, so it is loaded once, not once per worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("glossary_demo")]
+# The module's tests share one load of the demo content (once per xdist worker that runs them).
+pytestmark = pytest.mark.django_db
 
 #: What a lay reader types -> demo projects (by title) it must find. Most of them
 #: do not contain the reader's words: the glossary finds them.

@@ -55,8 +55,22 @@ def built_for_module(django_db_blocker, build):
     """``build(site_tree)`` in a transaction that is rolled back on exit. A module-scoped
     fixture is set up before any test's ``db`` savepoint, so the savepoints nest in it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_migrated_state()
         yield build(build_site_tree())
         transaction.set_rollback(True)
+
+
+def restore_migrated_state():
+    """Bring back the rows migrations made (Wagtail's root page, locale, default site)
+    if a transactional test flushed them. pytest-django runs such tests after the
+    ordinary ones and before the tests that use no database, so a module whose
+    database-free tests come first on a worker builds its data after a flush."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents and not Page.objects.filter(depth=1).exists():
+        connection.creation.deserialize_db_from_string(contents)
 
 
 # The donate tests (test_donate*.py) share these; helpers in tests/helpers/donate.py.

@@ -4,7 +4,7 @@ How "similar" is scored, so an editor can explain any choice::
 
     score = 2 × (themes the two projects share)
           + (significant words of this project's title and lay summary that the
-             other project's title or lay summary contains; see `_scored`)
+             other project's title or lay summary contains; see `_similarity`)
 
 Significant words are at least four letters long and not on ``COMMON_WORDS`` (plain
 English glue, and words nearly every project of a breast cancer charity uses, such
@@ -95,9 +95,8 @@ def _not_view_restricted():
     return ~Exists(restricted)
 
 
-def _scored(project, words):
-    """Live, public projects other than `project`, with `similarity`, best first
-    (those scoring 0 included: filtering on the score in SQL computes it twice)."""
+def _similarity(project, words):
+    """The score of the docstring above, as an SQL expression over a project row."""
     through = ResearchProjectPage.themes.through
     own_themes = through.objects.filter(researchprojectpage_id=project.pk).values("theme_id")
     shared = (
@@ -120,12 +119,34 @@ def _scored(project, words):
             default=0,
             output_field=models.IntegerField(),
         )
-    return (
+    return similarity
+
+
+_BEST_FIRST = ("-similarity", F("award_date").desc(nulls_last=True), "-pk")
+
+
+def _scored(project, words, count):
+    """The `count` live, public projects other than `project` that score best, with
+    `similarity`, best first (those scoring 0 included: filtering on the score in
+    SQL computes it twice), ready for the project card.
+
+    One statement: the projects are scored and the best `count` chosen in a
+    subquery that reads only the scored columns, and the card's relations are
+    joined to those few rows only. Joining them to every project before choosing
+    carried each card's columns through the scoring of 10,000 rows: twice as slow."""
+    best = (
         ResearchProjectPage.objects.live()
         .filter(_not_view_restricted())
         .exclude(pk=project.pk)
-        .annotate(similarity=similarity)
-        .order_by("-similarity", F("award_date").desc(nulls_last=True), "-pk")
+        .annotate(similarity=_similarity(project, words))
+        .order_by(*_BEST_FIRST)
+        .values("pk")[:count]
+    )
+    return (
+        ResearchProjectPage.objects.filter(pk__in=best)
+        .with_card_relations()
+        .annotate(similarity=_similarity(project, words))
+        .order_by(*_BEST_FIRST)
     )
 
 
@@ -139,7 +160,7 @@ def similar_projects(project, count=SHOWN):
     built = []
 
     def build():
-        scored = _scored(project, words).with_card_relations()[:count]
+        scored = _scored(project, words, count)
         built.extend(similar for similar in scored if similar.similarity > 0)
         return [similar.pk for similar in built]
 

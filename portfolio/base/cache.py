@@ -505,11 +505,32 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _rebuild(request, stored):
-        response = HttpResponse(stored["content"])
-        response["Content-Length"] = str(len(response.content))  # no chunked encoding
-        for header, value in stored["headers"]:
-            response[header] = value
-        public_cache_control(response)
-        patch_vary_headers(response, ("Cookie",))
-        response["X-Cache"] = "hit"
-        return response
+        headers = dict(stored["headers"])
+        headers.update(_hit_headers())
+        headers["Content-Length"] = str(len(stored["content"]))  # no chunked encoding
+        return HttpResponse(stored["content"], headers=headers)
+
+
+def _hit_headers():
+    """The headers every hit adds to the stored ones: Cache-Control as
+    ``public_cache_control`` sets it, ``Vary: Cookie`` as the session middleware a
+    hit skips would, and ``X-Cache: hit``. Worked out once per process (per set of
+    settings) rather than parsed and rebuilt on every hit."""
+    current = (
+        settings.PUBLIC_CACHE_SECONDS,
+        settings.PUBLIC_STALE_SECONDS,
+        settings.PUBLIC_STALE_IF_ERROR_SECONDS,
+    )
+    if _hit_headers.settings != current:
+        model = HttpResponse()
+        public_cache_control(model)
+        patch_vary_headers(model, ("Cookie",))
+        model["X-Cache"] = "hit"
+        _hit_headers.value = {
+            name: model[name] for name in ("Cache-Control", "Vary", "X-Cache") if name in model
+        }
+        _hit_headers.settings = current
+    return _hit_headers.value
+
+
+_hit_headers.settings = None

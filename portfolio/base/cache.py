@@ -111,14 +111,18 @@ class _Recent:
     using it costs no round trip (for a page: a few bytes instead of the page).
     Bounded: the setting `size_setting` names how many entries, of at most 1 MB
     each, least recently used out first. Values are kept pickled, so no request
-    can change the copy another request reads."""
+    can change the copy another request reads; with `immutable`, the values are
+    only ever bytes, strings and tuples of them (the stored pages, see `_store`),
+    which no request can change, and are kept as they are: unpickling a page cost
+    more than a quarter of a hit's own time."""
 
     MAX_BYTES = 1024 * 1024
 
-    def __init__(self, size_setting):
+    def __init__(self, size_setting, immutable=False):
         self._entries = OrderedDict()
         self._lock = threading.Lock()
         self._size_setting = size_setting
+        self._immutable = immutable
 
     def get(self, key, version):
         with self._lock:
@@ -126,11 +130,17 @@ class _Recent:
             if entry is None or entry[0] != version:
                 return _UNSET
             self._entries.move_to_end(key)
+        if self._immutable:
+            return entry[1]
         return pickle.loads(entry[1])  # noqa: S301 - bytes this process pickled itself
 
     def put(self, key, version, value):
-        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-        if len(data) > self.MAX_BYTES:
+        if self._immutable:
+            data, size = value, sum(len(part) for part in value if isinstance(part, bytes))
+        else:
+            data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            size = len(data)
+        if size > self.MAX_BYTES:
             return
         with self._lock:
             self._entries[key] = (version, data)
@@ -140,7 +150,7 @@ class _Recent:
 
 
 _recent_values = _Recent("CACHE_LOCAL_ENTRIES")
-_recent_pages = _Recent("PAGE_CACHE_LOCAL_ENTRIES")
+_recent_pages = _Recent("PAGE_CACHE_LOCAL_ENTRIES", immutable=True)
 
 
 def cache_key(kind, parts):
@@ -341,7 +351,7 @@ page_unpublished.connect(purge_listing_pages, dispatch_uid="purge-listing-pages-
 _IGNORED_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 # The stored layout's name: changed whenever what an entry holds changes (as when the
 # security headers joined it), so a deploy never serves an entry stored by the last one.
-_PAGE_KIND = "page-with-headers"
+_PAGE_KIND = "page-as-tuple"
 _STORED_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -414,7 +424,8 @@ def public_cache_control(response):
 
 
 def _store(key, version, content, headers):
-    stored = {"content": content, "headers": headers}
+    """Keep a page as (body bytes, ((header, value), ...)): immutable, see `_Recent`."""
+    stored = (bytes(content), tuple((str(name), str(value)) for name, value in headers))
     _keep(key, version, stored, settings.PAGE_CACHE_SECONDS, _recent_pages)
 
 
@@ -505,10 +516,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _rebuild(request, stored):
-        headers = dict(stored["headers"])
+        content, stored_headers = stored
+        headers = dict(stored_headers)
         headers.update(_hit_headers())
-        headers["Content-Length"] = str(len(stored["content"]))  # no chunked encoding
-        return HttpResponse(stored["content"], headers=headers)
+        headers["Content-Length"] = str(len(content))  # no chunked encoding
+        return HttpResponse(content, headers=headers)
 
 
 def _hit_headers():

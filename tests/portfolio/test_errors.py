@@ -12,9 +12,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.template.loader import get_template
 from django.test import RequestFactory, override_settings
 from django.urls import include, path
-from django.views.defaults import server_error
 from wagtail.models import Page
 
+from portfolio.views import server_error
 from tests.portfolio.factories import NavigationSettingsFactory, SiteSettingsFactory
 
 
@@ -23,9 +23,14 @@ def database_down_view(request):
     Page.objects.count()
 
 
+def broken_view(request):
+    raise RuntimeError("a bug")
+
+
 # A test-only URLconf (this module), used with override_settings(ROOT_URLCONF=__name__).
 urlpatterns = [
     path("database-down/", database_down_view),
+    path("broken/", broken_view),
     path("", include("portfolio.urls")),
 ]
 handler500 = "portfolio.views.server_error"  # as portfolio/urls.py sets it
@@ -118,3 +123,24 @@ def test_error_templates_are_self_contained(name):
         for needs_context in ("chrome.", "settings.", "request.", "page.", "{% include", "pageurl"):
             assert needs_context not in source, (template, needs_context)
     assert "{% extends" not in get_template("error_standalone.html").template.source
+
+
+MISSING_MANIFEST = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+@pytest.mark.parametrize("url", ["/broken/", "/no-such-page/"])
+def test_error_pages_still_answer_when_the_static_manifest_is_missing(client, tmp_path, url):
+    """Production settings before `collectstatic`: every `{% static %}` raises. The 404
+    page (the site's layout) then fails too, and the 500 page must still answer with
+    its own words, unstyled, rather than fail in turn and leave the server's bare error."""
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF=__name__, STORAGES=MISSING_MANIFEST, STATIC_ROOT=tmp_path):
+        response = client.get(url)
+    assert response.status_code == 500
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert soup.h1.get_text(strip=True) == "Sorry, something went wrong on our side"
+    assert soup.select_one('main a[href="/"]')
+    assert not soup.select('link[rel="stylesheet"]')

@@ -23,7 +23,7 @@ cache is cold the scoring query itself returns those cards, so it costs the same
 import re
 from collections import Counter
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 from wagtail.models import Page, PageViewRestriction
@@ -67,17 +67,29 @@ def _stem(word):
     return word
 
 
-def _words(text):
-    for raw in _WORD.findall(text.lower()):
-        word = raw.strip("-")
+def _written_words(text):
+    """(significant word, as `text` writes it) for each word of `text`, in order."""
+    for raw in _WORD.findall(text):
+        written = raw.strip("-")
+        word = written.lower()
         if len(word) >= MIN_WORD_LENGTH and word not in COMMON_WORDS:
-            yield _stem(word)
+            yield _stem(word), written
+
+
+def _words(text):
+    for word, _written in _written_words(text):
+        yield word
+
+
+def _plain_text(project):
+    return project.title, rich_text_to_plain(project.lay_summary or "", one_line=True)
 
 
 def significant_words(project):
     """The words a project is matched on: lower case, at most MAX_WORDS, title words first."""
-    chosen = list(dict.fromkeys(_words(project.title)))
-    summary = Counter(_words(rich_text_to_plain(project.lay_summary or "", one_line=True)))
+    title, summary_text = _plain_text(project)
+    chosen = list(dict.fromkeys(_words(title)))
+    summary = Counter(_words(summary_text))
     chosen += [word for word, _ in summary.most_common() if word not in chosen]
     return chosen[:MAX_WORDS]
 
@@ -109,17 +121,41 @@ def _similarity(project, words):
     similarity = THEME_WEIGHT * Coalesce(
         Subquery(shared, output_field=models.IntegerField()), models.Value(0)
     )
+    spellings = {}
+    for text in _plain_text(project):
+        for word, written in _written_words(text):
+            spellings.setdefault(word, set()).add(written)
     for word in words:
         # The summary is matched with `contains` (LIKE): case-insensitive on SQLite,
         # exact on PostgreSQL, where the words (lower case) then miss a capitalised
         # first word of a sentence. Django's `icontains` there is UPPER(summary) LIKE,
         # converting every summary once per word: four times as slow at 10,000 projects.
         similarity += models.Case(
-            models.When(Q(title__icontains=word) | Q(lay_summary__contains=word), then=1),
+            models.When(
+                _title_contains(word, spellings.get(word, ())) | Q(lay_summary__contains=word),
+                then=1,
+            ),
             default=0,
             output_field=models.IntegerField(),
         )
     return similarity
+
+
+def _title_contains(word, written):
+    """Q: the title contains `word` (lower case) in any case, without converting titles.
+
+    Django's `icontains` on PostgreSQL is UPPER(title) LIKE UPPER(word): every title
+    converted once per word, 40 of the 100 ms that scoring 10,000 projects took.
+    Titles write a word in lower case, Capitalised, in capitals, or as this project
+    writes it (`written`: "ctDNA", "HER2-positive"), so `contains` (LIKE, exact on
+    PostgreSQL) with each of those finds it at a third of the cost. SQLite's LIKE
+    ignores ASCII case: there the word alone is enough."""
+    if connection.vendor != "postgresql":
+        return Q(title__contains=word)
+    condition = Q()
+    for spelling in sorted({word, word.capitalize(), word.upper(), *written}):
+        condition |= Q(title__contains=spelling)
+    return condition
 
 
 _BEST_FIRST = ("-similarity", F("award_date").desc(nulls_last=True), "-pk")

@@ -102,6 +102,20 @@ def test_words_alone_make_a_project_similar(catalogue, client):
     assert "Radiotherapy for brain metastases" not in titles
 
 
+def test_a_title_matches_a_word_in_any_case(site_tree):
+    """Titles are matched whatever their case on both databases: in capitals, as a
+    first word, or written as this project writes it ("ctDNA"). A lower-case word in
+    the other project's lay summary still needs the case used there (PostgreSQL)."""
+    own = project("Tracking ctDNA after surgery", summary="Tracking ctDNA after surgery")
+    found = [
+        project("CTDNA TRACKING IN CAPITALS", days_ago=1),
+        project("Surgery outcomes audit", days_ago=2),
+        project("Early ctDNA signals", days_ago=3),
+    ]
+    project("Nothing in common here", days_ago=4)
+    assert similar_projects(own) == found
+
+
 def test_never_the_project_itself(catalogue):
     for page in ResearchProjectPage.objects.live():
         assert page.pk not in [similar.pk for similar in similar_projects(page)]

@@ -10,8 +10,8 @@ Search expansion
 ----------------
 A reader's query is folded the way the index is (portfolio/base/search.py) and
 read left to right, longest glossary phrase first: each word or phrase that is a
-glossary term or one of its aliases becomes a group of alternatives (the term
-and every alias of every entry it belongs to, both ways: "bones" finds "bone
+glossary term, one of its other names or aliases becomes a group of alternatives
+(the term and every name of every entry it belongs to, both ways: "bones" finds "bone
 metastases", "ctDNA" finds "blood test"). Every group must match (any one of
 its alternatives), and so must every other word, except the words a reader adds
 around the ones that matter ("in", "the", "cancer", "my"...; `FILLER_WORDS`),
@@ -59,6 +59,7 @@ def _build_glossary():
             "slug": term.slug,
             "term": term.term,
             "explanation": term.explanation,
+            "other_names": term.other_name_list(),
             "aliases": term.alias_list(),
             "themes": [(theme.slug, theme.name) for theme in term.themes.all()],
         }
@@ -73,9 +74,15 @@ def _build_glossary():
 
 def glossary():
     """The glossary snapshot, cached until content changes: {"entries": [{"slug", "term",
-    "explanation", "aliases": [str], "themes": [(slug, name)]}] in A-Z order, "themes":
-    [(slug, name)] of every theme, "index_url": the research listing's URL or None}."""
-    return cached("glossary", {"shape": 1}, _build_glossary)
+    "explanation", "other_names": [str], "aliases": [str], "themes": [(slug, name)]}] in
+    A-Z order, "themes": [(slug, name)] of every theme, "index_url": the research
+    listing's URL or None}."""
+    return cached("glossary", {"shape": 2}, _build_glossary)
+
+
+def _names(entry):
+    """Every name search knows an entry by: the term, its other names, its aliases."""
+    return [entry["term"], *entry["other_names"], *entry["aliases"]]
 
 
 def _groups(snapshot):
@@ -83,7 +90,7 @@ def _groups(snapshot):
     to all names of all entries it belongs to."""
     groups = {}
     for entry in snapshot["entries"]:
-        names = {" ".join(_words(name)) for name in [entry["term"], *entry["aliases"]]}
+        names = {" ".join(_words(name)) for name in _names(entry)}
         names.discard("")
         for name in names:
             groups.setdefault(tuple(name.split()), set()).update(names)
@@ -201,7 +208,7 @@ def suggestions(text, limit=3):
 def _suggestions(snapshot, text, limit):
     names = {}
     for entry in snapshot["entries"]:
-        for name in [entry["term"], *entry["aliases"]]:
+        for name in _names(entry):
             names.setdefault(fold(name), (name, entry))
     for _slug, name in snapshot["themes"]:
         names.setdefault(fold(name), (name, None))
@@ -225,7 +232,7 @@ def _suggestions(snapshot, text, limit):
     suggested_words = {word for s in searches for word in _words(s) if word not in FILLER_WORDS}
     themes = {}
     for entry in snapshot["entries"]:
-        if {fold(entry["term"]), *map(fold, entry["aliases"])} & found:
+        if set(map(fold, _names(entry))) & found:
             themes.update(entry["themes"])
     for slug, name in snapshot["themes"]:
         if suggested_words & set(_words(name)):
@@ -276,11 +283,12 @@ _VOID = frozenset("area base br col embed hr img input link meta source track wb
 
 
 def _term_pattern(snapshot):
-    """(one pattern matching any term or alias, {lower-case name: entry}); longer names
-    first, so at one place "bone metastases" wins over "bone"."""
+    """(one pattern matching any term or other name, {lower-case name: entry}); longer
+    names first, so at one place "bone metastases" wins over "bone metastasis". Aliases
+    are not marked: everyday words mean other things too ("study", "bone")."""
     names = {}
     for entry in snapshot["entries"]:
-        for name in [entry["term"], *entry["aliases"]]:
+        for name in [entry["term"], *entry["other_names"]]:
             if len(name) >= 3:
                 names.setdefault(escape(name).lower(), entry)
     if not names:
@@ -358,7 +366,7 @@ def _marked(html, snapshot):
 
 
 def mark_terms(html):
-    """`html` with the first use of each glossary term (or alias) linked to its entry and
+    """`html` with the first use of each glossary term (or other name) linked to its entry and
     explained in a note the link describes (aria-describedby: read with the link, not
     again in the sentence); the note is shown while the link has focus (CSS). Never
     inside links, headings or code; tags untouched. Cached by the text's hash until

@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from research.taxonomies import StableSlugMixin, Theme
 
-#: Aliases are typed one per line or separated by commas or semicolons.
+#: Other names and aliases are typed one per line or separated by commas or semicolons.
 _ALIAS_SEPARATORS = re.compile(r"[\n,;]+")
 
 
@@ -32,12 +32,19 @@ class GlossaryTerm(StableSlugMixin, index.Indexed, models.Model):
         help_text="One or two plain sentences, no jargon. Shown on the glossary page and "
         "next to the term where it is marked in a lay summary or a story.",
     )
+    other_names = models.TextField(
+        "other names for the term",
+        blank=True,
+        help_text="Names that mean exactly this term: an abbreviation (“ctDNA”), a plural, "
+        "another technical name; one per line or separated by commas. Each is marked and "
+        "explained in lay summaries and stories like the term itself, and found by search.",
+    )
     aliases = models.TextField(
         "words people use for it",
         blank=True,
-        help_text="Other names for the term and the everyday words readers search with, one "
-        "per line or separated by commas, e.g. “blood test, ctDNA”. A search for any of them "
-        "also finds the others.",
+        help_text="The everyday words readers search with, one per line or separated by "
+        "commas, e.g. “blood test”. A search for any of them also finds the others. They "
+        "are not marked in text: everyday words have other meanings (“study”, “bone”).",
     )
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="glossary_terms", help_text="Themes this term is about."
@@ -47,10 +54,15 @@ class GlossaryTerm(StableSlugMixin, index.Indexed, models.Model):
         TitleFieldPanel("term", targets=["slug"]),
         FieldPanel("slug"),
         FieldPanel("explanation"),
+        FieldPanel("other_names"),
         FieldPanel("aliases"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
     ]
-    search_fields = [index.SearchField("term"), index.SearchField("aliases")]
+    search_fields = [
+        index.SearchField("term"),
+        index.SearchField("other_names"),
+        index.SearchField("aliases"),
+    ]
 
     class Meta:
         ordering = ["term"]
@@ -61,5 +73,12 @@ class GlossaryTerm(StableSlugMixin, index.Indexed, models.Model):
 
     def alias_list(self):
         """The aliases as a list, in the editor's order, without blanks or repeats."""
-        found = (" ".join(alias.split()) for alias in _ALIAS_SEPARATORS.split(self.aliases or ""))
-        return list(dict.fromkeys(alias for alias in found if alias and alias != self.term))
+        return self._split(self.aliases)
+
+    def other_name_list(self):
+        """The other names as a list, in the editor's order, without blanks or repeats."""
+        return self._split(self.other_names)
+
+    def _split(self, text):
+        found = (" ".join(name.split()) for name in _ALIAS_SEPARATORS.split(text or ""))
+        return list(dict.fromkeys(name for name in found if name and name != self.term))

@@ -1,7 +1,9 @@
 """The demo glossary: terms from the research, explained in plain words, with the
 words readers use for them. Loaded by `load_demo_content` as GlossaryTerm snippets.
 
-Each entry is (term, explanation, words people use for it, theme slugs).
+Each entry is (term, explanation, words people use for it, theme slugs). `OTHER_NAMES`
+gives the names that mean exactly the term (marked in text like the term); the loader
+takes them out of the words people use for it, which are only searched.
 """
 
 GLOSSARY = [
@@ -327,3 +329,45 @@ GLOSSARY = [
         ["immune-microenvironment"],
     ),
 ]
+
+#: Names that mean exactly the term: abbreviations, plurals, other technical names.
+OTHER_NAMES = {
+    "Metastasis": "metastases, secondaries",
+    "Secondary breast cancer": "metastatic breast cancer, stage 4 breast cancer, "
+    "advanced breast cancer",
+    "Bone metastases": "bone secondaries, secondary bone cancer",
+    "Brain metastases": "brain secondaries, secondary brain tumours",
+    "Liquid biopsy": "liquid biopsies",
+    "Circulating tumour DNA": "ctDNA, cell-free tumour DNA",
+    "Circulating tumour cells": "CTCs",
+    "PET scan": "PET-CT, positron emission tomography",
+    "MRI scan": "magnetic resonance imaging",
+    "CT scan": "computed tomography, CAT scan",
+    "Clinical trial": "clinical trials",
+    "Placebo": "placebos",
+    "Randomised trial": "randomised controlled trial, randomized trial",
+    "HER2": "HER2-positive, human epidermal growth factor receptor 2",
+    "Hormone receptor": "hormone receptors, oestrogen receptor, estrogen receptor",
+    "Triple-negative breast cancer": "triple negative breast cancer, TNBC",
+    "Lobular breast cancer": "invasive lobular breast cancer, invasive lobular cancer, ILC",
+    "Ductal breast cancer": "invasive ductal breast cancer",
+    "Chemotherapy": "chemo",
+    "Radiotherapy": "radiation therapy",
+    "Targeted therapy": "targeted therapies",
+    "Endocrine therapy": "hormone therapy",
+    "CDK4/6 inhibitors": "CDK4/6 inhibitor",
+    "PARP inhibitor": "PARP inhibitors",
+    "BRCA genes": "BRCA1, BRCA2",
+    "Treatment resistance": "drug resistance",
+    "Biomarker": "biomarkers",
+    "Biopsy": "needle biopsy",
+    "Tumour microenvironment": "tumour environment",
+    "Dormancy": "dormant cells",
+    "Recurrence": "relapse",
+    "Mutation": "mutations",
+    "Organoid": "organoids",
+    "Xenograft": "xenografts, patient-derived xenograft, PDX",
+    "Cancer stem cells": "cancer stem cell",
+    "Oncologist": "oncologists",
+    "Early detection": "early diagnosis",
+}

@@ -45,7 +45,7 @@ from stories.models import Author, StoryIndexPage, StoryPage
 
 from . import content
 from .assets import DemoAccountsAndImagesMixin
-from .glossary import GLOSSARY
+from .glossary import GLOSSARY, OTHER_NAMES
 
 PAGE_LINK = re.compile(r'<a page="([a-z0-9-]+)">')
 # Demo projects cycle through these so that every status shows on any day.
@@ -161,7 +161,14 @@ class DemoLoader(DemoAccountsAndImagesMixin):
         for term, explanation, aliases, theme_slugs in GLOSSARY:
             if GlossaryTerm.objects.filter(term=term).exists():
                 continue
-            entry = GlossaryTerm.objects.create(term=term, explanation=explanation, aliases=aliases)
+            other_names = OTHER_NAMES.get(term, "")
+            named = {name.strip().lower() for name in other_names.split(",")}
+            aliases = ", ".join(
+                alias.strip() for alias in aliases.split(",") if alias.strip().lower() not in named
+            )
+            entry = GlossaryTerm.objects.create(
+                term=term, explanation=explanation, other_names=other_names, aliases=aliases
+            )
             entry.themes.set([self.themes[slug] for slug in theme_slugs])
             self.created["glossary terms"] += 1
 

@@ -21,7 +21,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo_content --if-empty
+	$(BIN)/python manage.py load_demo_content --if-empty --port $(PORT)
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -249,6 +249,18 @@ def test_if_empty_leaves_a_loaded_site_alone(demo, db):
     assert "already has a home page" in output
 
 
+def test_the_site_takes_the_port_it_is_served_on(demo, db):
+    """`make run PORT=8123`: the sitemap, feeds and canonical links must point at the
+    running server, not at port 8000 (a QA tester followed them to the wrong server)."""
+    output = load("--if-empty", "--port", "8123")
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    assert "127.0.0.1:8123" in output
+    assert site.root_url == "http://127.0.0.1:8123"
+    load("--if-empty", "--port", "8000")
+    assert Site.objects.get(is_default_site=True).port == 8000
+
+
 def test_admin_password_is_random_and_printed_once(demo, db):
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser

@@ -9,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Site
 
 from portfolio.demo.loader import DemoLoader
 from portfolio.models import HomePage
@@ -26,10 +27,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing if the site already has a home page.",
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            help="The port the site is served on (`make run PORT=...`): the default Site "
+            "record takes it, so the absolute addresses the site writes (sitemap, feeds, "
+            "canonical links, exports) point at the running server. Default: 8000 for a "
+            "new site, unchanged for an existing one.",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, port=None, **options):
         if if_empty and HomePage.objects.exists():
             self.stdout.write("The site already has a home page; demo content not loaded.")
+            self._set_port(port)
             return
         started = time.monotonic()
         # Wagtail logs every page created and published at INFO: hundreds of lines.
@@ -47,6 +57,7 @@ class Command(BaseCommand):
         # that was rolled back.
         for notice in loader.notices:
             self.stdout.write(notice)
+        self._set_port(port)
         made = ", ".join(f"{n} {what}" for what, n in sorted(loader.created.items()))
         self.stdout.write(
             self.style.SUCCESS(
@@ -54,3 +65,12 @@ class Command(BaseCommand):
                 f"({'created ' + made if made else 'nothing new to create'})."
             )
         )
+
+    def _set_port(self, port):
+        if port is None:
+            return
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is not None and site.port != port:
+            site.port = port
+            site.save(update_fields=["port"])
+            self.stdout.write(f"The site's address is now {site.hostname}:{port}.")

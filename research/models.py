@@ -99,6 +99,18 @@ class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     def index_route(self, request):
         return self.hand_over("index", request)
 
+    @path("themes/", name="themes")
+    def themes_route(self, request):
+        return self.hand_over("themes", request)
+
+    @path("researchers/", name="researchers")
+    def researchers_route(self, request):
+        return self.hand_over("researchers", request)
+
+    @path("institutions/", name="institutions")
+    def institutions_route(self, request):
+        return self.hand_over("institutions", request)
+
     @path("themes/<slug:slug>/", name="theme")
     def theme_route(self, request, slug):
         return self.hand_over("theme", request, slug)

@@ -207,6 +207,13 @@ class Institution(PreviewableMixin, RevisionMixin, StableSlugMixin, index.Indexe
     def __str__(self):
         return self.name
 
+    @property
+    def place(self):
+        """Where it is, for readers: the city, then the region unless it is the same
+        name ("Leeds, Yorkshire and the Humber"; "London", not "London, London")."""
+        region = self.get_region_display()
+        return self.city if region == self.city else f"{self.city}, {region}"
+
     def get_preview_template(self, request, mode_name):
         return "components/institution_preview.html"
 

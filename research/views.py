@@ -320,3 +320,80 @@ def institution(page, request, slug):
             ),
         },
     )
+
+
+# --- Directories: what a trimmed address (/research/researchers/) leads to ----------------
+
+
+def themes(page, request):
+    """`/research/themes/`: every theme, as the cards the home page shows."""
+    return _directory(
+        page,
+        request,
+        "themes",
+        list(Theme.objects.select_related("listing_image")),
+        "Research themes",
+        "Every area of secondary breast cancer research we fund, with its projects.",
+    )
+
+
+def researchers(page, request):
+    """`/research/researchers/`: every published researcher, A-Z by surname, with their
+    role, institution and the number of the index's projects they lead."""
+    led = _counts(page.projects(), "lead_researcher")
+    people = list(Researcher.objects.filter(live=True).select_related("institution"))
+    for person in people:
+        person.projects_led = led.get(person.pk, (0, None))[0]
+    return _directory(
+        page,
+        request,
+        "researchers",
+        _by_letter(people, lambda person: person.last_name),
+        "Researchers",
+        "The scientists and doctors whose secondary breast cancer research we fund.",
+    )
+
+
+def institutions(page, request):
+    """`/research/institutions/`: every institution with projects in the index, A-Z,
+    with its place, its number of projects and the amount awarded there."""
+    funded = _counts(page.projects(), "institution")
+    found = list(Institution.objects.filter(pk__in=funded))
+    for place in found:
+        place.project_count, place.awarded = funded[place.pk]
+    return _directory(
+        page,
+        request,
+        "institutions",
+        found,
+        "Institutions",
+        "The universities, hospitals and institutes where the research we fund happens.",
+    )
+
+
+def _counts(projects, field):
+    """{`field` id: (number of `projects`, their total award)} in one grouped query."""
+    rows = (
+        projects.order_by()
+        .exclude(**{f"{field}__isnull": True})
+        .values_list(field)
+        .annotate(n=models.Count("pk"), total=models.Sum("award_amount"))
+    )
+    return {key: (n, total) for key, n, total in rows}
+
+
+def _by_letter(items, key):
+    """[(letter, [items])] A-Z by the first letter of `key(item)` ("#" for others)."""
+    letters = {}
+    for item in sorted(items, key=lambda item: key(item).casefold()):
+        letter = key(item)[:1].upper()
+        letters.setdefault(letter if letter.isalpha() else "#", []).append(item)
+    return sorted(letters.items())
+
+
+def _directory(page, request, kind, entries, title, description):
+    return page.render(
+        request,
+        template="pages/research_directory.html",
+        context_overrides={"kind": kind, "entries": entries, **page.route_meta(title, description)},
+    )

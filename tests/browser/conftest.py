@@ -309,6 +309,10 @@ def demo_urls():
         "research-charts": charts,
         "research-open-data": open_data,
         "research-glossary": glossary,
+        # The directories a trimmed address leads to (research/views.py).
+        "research-themes": _path(research.url + research.reverse_subpage("themes")),
+        "research-researchers": _path(research.url + research.reverse_subpage("researchers")),
+        "research-institutions": _path(research.url + research.reverse_subpage("institutions")),
         "research-project": _path(first_live(ResearchProjectPage)),
         "theme": _path(research.url_for(theme)),
         "researcher": _path(research.url_for(researcher)),

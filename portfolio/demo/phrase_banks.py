@@ -416,7 +416,7 @@ BANKS = {
         ],
         context=[
             "Standard scans can take months to show whether a treatment for secondary breast "
-            "cancer is working, and some are hard to read in bone.",
+            "cancer is working, and changes in some places, such as bone, are hard to read.",
             "Better imaging could spare people months on a treatment that is not helping them.",
         ],
         aims=[

@@ -29,7 +29,7 @@ from django.utils.html import escape
 from modelsearch.query import And, Or, PlainText
 
 from portfolio.base.cache import cached
-from portfolio.base.search import SPELLINGS, fold, search_query
+from portfolio.base.search import SPELLINGS, a_to_z, fold, search_query
 from research.glossary_models import GlossaryTerm
 from research.models import ResearchIndexPage, Theme
 
@@ -247,20 +247,15 @@ def glossary_view(page, request):
     """`/research/glossary/`: every term A-Z under its letter, each with an anchor (its
     slug), its explanation, the words people use for it, its themes and a search."""
     snapshot = glossary()
-    letters = {}
-    for entry in snapshot["entries"]:
-        letter = fold(entry["term"])[:1].upper()
-        letter = letter if letter.isalpha() else "#"
-        letters.setdefault(letter, []).append(
-            {
-                **entry,
-                "themes": [
-                    (name, page.reverse_route("theme", slug)) for slug, name in entry["themes"]
-                ],
-            }
-        )
+    entries = [
+        {
+            **entry,
+            "themes": [(name, page.reverse_route("theme", slug)) for slug, name in entry["themes"]],
+        }
+        for entry in snapshot["entries"]
+    ]
     context = {
-        "letters": sorted(letters.items()),
+        "letters": a_to_z(entries, lambda entry: entry["term"]),
         **page.route_meta(
             "Glossary: research words in plain English",
             "What the words used in breast cancer research mean, in plain English, with the "

@@ -18,6 +18,7 @@ from portfolio.base.chrome import get_chrome
 from portfolio.base.feeds import feed_links
 from portfolio.base.listing import Param
 from portfolio.base.pagination import paginate
+from portfolio.base.search import a_to_z
 from research.charts import portfolio_charts
 from research.glossary import glossary_view as glossary  # noqa: F401  (a route)
 from research.listing import SORTS, ProjectFilter, cached_until_research_changes
@@ -348,7 +349,7 @@ def researchers(page, request):
         page,
         request,
         "researchers",
-        _by_letter(people, lambda person: person.last_name),
+        a_to_z(people, lambda person: f"{person.last_name} {person.first_name}"),
         "Researchers",
         "The scientists and doctors whose secondary breast cancer research we fund.",
     )
@@ -380,15 +381,6 @@ def _counts(projects, field):
         .annotate(n=models.Count("pk"), total=models.Sum("award_amount"))
     )
     return {key: (n, total) for key, n, total in rows}
-
-
-def _by_letter(items, key):
-    """[(letter, [items])] A-Z by the first letter of `key(item)` ("#" for others)."""
-    letters = {}
-    for item in sorted(items, key=lambda item: key(item).casefold()):
-        letter = key(item)[:1].upper()
-        letters.setdefault(letter if letter.isalpha() else "#", []).append(item)
-    return sorted(letters.items())
 
 
 def _directory(page, request, kind, entries, title, description):

@@ -107,3 +107,15 @@ def search_query(text):
     compound term joined ("Ki-67" -> "ki67", "CDK4/6" -> "cdk46")."""
     joined = _COMPOUND_RE.sub(lambda match: _JOINER_RE.sub("", match.group()), fold(text))
     return _SPACED_NAME_RE.sub(r"\1\2", joined)
+
+
+def a_to_z(items, name):
+    """`items` grouped by the first letter of `name(item)`, folded as search folds it
+    ("Özdemir" under O): [(letter, [items A-Z by folded name])], letters A-Z, "#" last
+    for names that do not start with a letter. For the A-Z pages (the glossary, the
+    researchers' directory) and their letter navigation (components/a_to_z_nav.html)."""
+    groups = {}
+    for item in sorted(items, key=lambda item: fold(name(item))):
+        letter = fold(name(item))[:1].upper()
+        groups.setdefault(letter if letter.isalpha() else "#", []).append(item)
+    return sorted(groups.items(), key=lambda group: (group[0] == "#", group[0]))

@@ -12,7 +12,7 @@ from html import unescape
 
 import pytest
 
-from portfolio.base.search import fold, search_query, search_variants
+from portfolio.base.search import a_to_z, fold, search_query, search_variants
 from tests.research.factories import ResearcherFactory, ResearchProjectPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,13 @@ def test_bulk_loaded_and_reindexed_projects_are_found_the_same_way(
     call_command("update_index", verbosity=0)
     for text in ("Ki67", "brca1", "muller"):
         assert found(client, text) == {title}, text
+
+
+def test_a_to_z_groups_by_the_folded_first_letter_with_others_last():
+    names = ["Özdemir", "adams", "Baker", "1000 Genomes", "Oakes"]
+    assert a_to_z(names, str) == [
+        ("A", ["adams"]),
+        ("B", ["Baker"]),
+        ("O", ["Oakes", "Özdemir"]),
+        ("#", ["1000 Genomes"]),
+    ]

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.browser
 
 # Gaps in CSS pixels between a story's parts, as the reader sees them.
 GAPS = """() => {
-    const top = el => el.getBoundingClientRect().top, bottom = el => el.getBoundingClientRect().bottom;
+    const top = el => el.getBoundingClientRect().top;
+    const bottom = el => el.getBoundingClientRect().bottom;
     const figure = document.querySelector('.story > .figure');
     const stream = document.querySelector('.story > .stream');
     const footer = document.querySelector('.story > .story__footer');

@@ -182,10 +182,18 @@ class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
             "share_image": image,
         }
 
+    # The routes without arguments that serve an HTML page for readers (the glossary,
+    # the charts, the open-data page): search engines should find them. The downloads,
+    # API and feeds are data, not pages, and stay out.
+    SITEMAP_ROUTES = ("glossary", "charts", "open_data")
+
     def get_sitemap_urls(self, request=None):
-        """The index itself plus every theme, researcher and institution page it serves."""
+        """The index itself, its reader-facing pages (`SITEMAP_ROUTES`) and every theme,
+        researcher and institution page it serves, as Wagtail's sitemap entries
+        ({"location": absolute URL, ...})."""
         urls = super().get_sitemap_urls(request)
         root = self.get_full_url(request)
+        urls += [{"location": root + self.reverse_subpage(name)} for name in self.SITEMAP_ROUTES]
         routes = [
             ("theme", Theme.objects.all()),
             ("researcher", Researcher.objects.filter(live=True)),

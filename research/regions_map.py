@@ -82,7 +82,13 @@ class Tile:
 
     @property
     def display(self):
-        return money(self.total) if self.count else "None"
+        """The amount drawn on the tile, or plain words when no project is there."""
+        return money(self.total) if self.count else "No projects"
+
+    @property
+    def amount(self):
+        """The amount for the table, whose next column gives the count: "£0" for none."""
+        return money(self.total)
 
     @property
     def label(self):
@@ -178,18 +184,22 @@ def legend(largest):
     return entries
 
 
-def region_url(listing_url, project_filter, code):
-    """The listing with every current filter (and the sort) but the region, set to `code`."""
+def region_url(listing_url, project_filter, code, keep=()):
+    """The listing with every current filter (and the sort) but the region, set to
+    `code`, then the `keep` pairs (the listing's view: research/table_view.py)."""
     pairs = [pair for pair in project_filter.params() if pair[0] != Param.REGION]
     if code:
         pairs.append((Param.REGION, code))
+    pairs += list(keep)
     query = urlencode(pairs)
     return f"{listing_url}?{query}" if query else listing_url
 
 
-def region_map(project_filter, listing_url):
+def region_map(project_filter, listing_url, keep=()):
     """The tiles, table rows and legend for the projects `project_filter` selects
-    (all filters but the region), linking to `listing_url` (the research index's URL)."""
+    (all filters but the region), linking to `listing_url` (the research index's URL)
+    with the filters and the (name, value) pairs in `keep`: a map shown in the
+    listing's table view keeps ``view=table``, so choosing a region stays in it."""
     figures = region_figures(project_filter)
     names = dict(UK_REGIONS)
     largest = max((total for total, _ in figures.values()), default=Decimal(0))
@@ -210,7 +220,7 @@ def region_map(project_filter, listing_url):
             step=step,
             fill=fill,
             text=text,
-            url=region_url(listing_url, project_filter, code),
+            url=region_url(listing_url, project_filter, code, keep),
             selected=code in project_filter.regions,
         )
     return RegionMap(
@@ -220,5 +230,5 @@ def region_map(project_filter, listing_url):
         total=sum((tile.total for tile in tiles.values()), Decimal(0)),
         count=sum(tile.count for tile in tiles.values()),
         selected=[names[code] for code in project_filter.regions],
-        clear_url=region_url(listing_url, project_filter, None),
+        clear_url=region_url(listing_url, project_filter, None, keep),
     )

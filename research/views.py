@@ -26,7 +26,7 @@ from research.models import Institution, Researcher, ResearchProjectPage, Theme
 from research.open_data import exports
 from research.open_data.feeds import ThemeProjectsFeed
 from research.regions_map import region_map
-from research.table_view import ListingView, table_decorate
+from research.table_view import TABLE, ListingView, table_decorate
 
 # The first year the listing's year filters offer.
 YEAR_MIN_SHOWN = 2000
@@ -87,7 +87,9 @@ def index(page, request):
         (option.label, page.reverse_route("theme", option.value))
         for option in (theme_facet.options if theme_facet else [])
     ]
-    context["region_map"] = region_map(project_filter, page.url)
+    # The map's region links stay in the view the reader chose (cards or table).
+    keep = [(Param.VIEW, TABLE)] if context["listing_view"].is_table else []
+    context["region_map"] = region_map(project_filter, page.url, keep)
     return page.render(request, context_overrides=context)
 
 

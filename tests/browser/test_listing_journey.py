@@ -411,6 +411,34 @@ def test_listing_by_keyboard_alone(demo_site, new_page):
     assert still_marked(page) and requests.documents == []
 
 
+def test_skip_to_results_passes_the_filters(demo_site, new_page):
+    """The filters are dozens of tab stops: a link at their start, shown when it has
+    focus, takes a keyboard user straight to the results, without reloading them."""
+    page = new_page(javascript=True)
+    page.goto(demo_site.url("research-index"), wait_until="load")
+    requests = Requests(page)
+    stops = []
+    skip = tab_to(page, lambda s: stops.append(s) or s["text"] == "Skip to results")
+    assert skip["tag"] == "a" and skip["visible"] and skip["inViewport"], skip
+    before = len(stops)
+    page.keyboard.press("Enter")
+    expect(page.locator("#listing-results")).to_be_focused()
+    page.wait_for_timeout(300)
+    assert requests.fetches == [], requests.fetches
+    # The next Tab goes into the results: the filters were skipped.
+    page.keyboard.press("Tab")
+    after = focused(page)
+    assert after is not None and after["inResults"] and after["indicator"], after
+    # Without the link, the first result is every filter control further on.
+    page.goto(demo_site.url("research-index"), wait_until="load")
+    tabs = []
+    through = tab_to(page, lambda s: tabs.append(s) or s["inResults"])
+    assert through["id"] == after["id"] and through["text"] == after["text"], (through, after)
+    # (61 Tab presses on the demo content without it; the skip link's own place, plus one.)
+    assert len(tabs) - (before + 1) >= 30, (len(tabs), before)
+    assert page.evaluate("document.querySelectorAll('.filters :is(input, select)').length") > 10
+
+
 SWAPS = """() => {
     // The search box's value just after each in-place update.
     window.__seen = [];

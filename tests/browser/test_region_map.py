@@ -104,3 +104,43 @@ def test_at_a_glance_map_is_accessible_and_works_by_keyboard(
     href = page.locator(".region-map__tile").first.get_attribute("href")
     assert parse_qs(urlsplit(href).query)["status"] == ["active"]
     assert urlsplit(href).path == urlsplit(demo_site.url("research-index")).path
+
+
+# Each SVG text's size on screen: its font size times the SVG's scale.
+RENDERED_TEXT = """() => [...document.querySelectorAll(
+    'svg.chart__svg text, svg.region-map__svg text')].map(text => ({
+        words: text.textContent.trim(),
+        px: parseFloat(getComputedStyle(text).fontSize) * text.ownerSVGElement.getScreenCTM().a,
+    }))"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_chart_and_map_text_stays_readable(demo_site, open_page, viewport):
+    """No text in the charts or the map shrinks below 12px to fit a phone: they scroll
+    sideways in their own focusable box instead, and the page itself does not."""
+    page = open_page(demo_site.url("research-charts"), viewport)
+    texts = page.evaluate(RENDERED_TEXT)
+    assert len(texts) > 2 * len(UK_REGIONS)
+    small = [text for text in texts if text["px"] < 12]
+    assert small == [], small[:5]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    boxes = page.locator(".chart__scroll, .region-map__scroll")
+    assert boxes.count() == 5
+    wide = [
+        i
+        for i in range(boxes.count())
+        if boxes.nth(i).evaluate("b => b.scrollWidth > b.clientWidth")
+    ]
+    if viewport == "desktop":
+        assert wide == []
+        return
+    assert len(wide) == 5
+    # A keyboard user scrolls a box by focusing it with Tab and pressing the arrow keys.
+    first = boxes.first
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if first.evaluate("b => b === document.activeElement"):
+            break
+    expect(first).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")

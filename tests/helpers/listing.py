@@ -148,6 +148,55 @@ def canonical(html):
     return unescape(re.search(r'<link rel="canonical" href="([^"]*)">', html).group(1))
 
 
+class TabOrder(HTMLParser):
+    """The elements a keyboard user tabs through, in document order, as (tag, attributes),
+    and where the filter form and the results start in that order."""
+
+    FOCUSABLE = {"a", "input", "select", "textarea", "button", "summary"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.stops = []
+        self.form_at = self.results_at = None
+        self.results = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "data-listing-form" in attrs:
+            self.form_at = len(self.stops)
+        if attrs.get("id") == "listing-results":
+            self.results_at, self.results = len(self.stops), (tag, attrs)
+        focusable = tag in self.FOCUSABLE and (tag != "a" or "href" in attrs)
+        if focusable and attrs.get("type") != "hidden" and attrs.get("tabindex") != "-1":
+            self.stops.append((tag, attrs))
+
+
+def assert_skips_to_results(html):
+    """The listing's first tab stop in its filter form is a "Skip to results" link to the
+    results region, which comes after every filter control and takes focus (tabindex -1)."""
+    order = TabOrder(html)
+    assert order.form_at is not None and order.results is not None
+    tag, attrs = order.stops[order.form_at]
+    assert (tag, attrs.get("href"), attrs.get("class")) == (
+        "a",
+        "#listing-results",
+        "filters__skip",
+    )
+    assert "Skip to results</a>" in html
+    assert order.results_at > order.form_at + 1, "the skip link skips no filter control"
+    assert order.results == (
+        "section",
+        {
+            "class": "results",
+            "id": "listing-results",
+            "aria-labelledby": "results-heading",
+            "tabindex": "-1",
+        },
+    )
+    return order
+
+
 def make_catalogue(site_tree, today):
     """Five projects over two themes, three institutions and three statuses.
 

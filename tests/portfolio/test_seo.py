@@ -58,8 +58,11 @@ def test_sitemap_lists_every_live_public_page_and_route(seo_site, client):
     assert seo_site.lead in researchers and seo_site.draft_researcher not in researchers
     institutions = Institution.objects.filter(projects__live=True).distinct()
     assert seo_site.institution in institutions
+    # The index's own pages for readers (the downloads, API and feeds are data).
+    index_pages = {f"{ROOT}/research/{path}/" for path in ("glossary", "at-a-glance", "open-data")}
     expected_routes = (
-        {route("themes", t) for t in (seo_site.theme, seo_site.other_theme)}
+        index_pages
+        | {route("themes", t) for t in (seo_site.theme, seo_site.other_theme)}
         | {route("researchers", r) for r in researchers}
         | {route("institutions", i) for i in institutions}
     )

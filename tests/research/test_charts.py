@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl
 import pytest
 from django.utils import timezone
 
-from research.charts import CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, money
+from research.charts import CHART_WIDTH, LABEL_CHARS, LABEL_WIDTH, VALUE_WIDTH, label_lines, money
 from research.models import UK_REGIONS, ProjectStatus, ResearchProjectPage
 from tests.helpers.listing import get_html, make_catalogue
-from tests.research.factories import ResearchProjectPageFactory
+from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
 
 CHARTS_URL = "/research/at-a-glance/"
 CHART_SLUGS = ["theme", "year", "region", "status"]
@@ -105,6 +105,43 @@ def test_charts_page_renders_four_accessible_charts(catalogue, client):
         assert title.strip() and desc.strip(), slug
         assert f'aria-labelledby="{title_id} {desc_id}"' in svg, slug
         assert len(chart["bars"]) == len(chart["rows"]), slug
+
+
+def chart_labels(html, slug):
+    """The bar labels drawn in one chart's SVG, each as its lines (tspans)."""
+    body = re.search(rf'aria-labelledby="chart-{slug}-title">(.*?)</svg>', html, re.S).group(1)
+    return [
+        [unescape(line) for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label)]
+        for label in re.findall(r'<text class="chart__label"[^>]*>(.*?)</text>', body, re.S)
+    ]
+
+
+def test_long_labels_wrap_and_are_never_cut(catalogue, client):
+    long = "Immune system and tumour environment"
+    ResearchProjectPageFactory(themes=[ThemeFactory(name=long, sort_order=9)])
+    html = get_html(client, CHARTS_URL)
+    labels = chart_labels(html, "theme")
+    assert [" ".join(lines) for lines in labels] == [
+        row[0] for row in charts(html)["theme"]["rows"]
+    ]
+    assert ["Immune system and tumour", "environment"] in labels
+    assert "…" not in html and all(len(line) <= LABEL_CHARS for lines in labels for line in lines)
+    # Every line of a wrapped label sits inside its row, whose bar is centred beside it.
+    lines, height = label_lines(long)
+    assert height > 28 and all(0 < baseline <= height for _, baseline in lines)
+    assert label_lines("Bone") == ((("Bone", 19),), 28)
+
+
+def test_charts_scroll_sideways_in_a_focusable_labelled_box(catalogue, client):
+    """On a narrow screen a chart keeps a readable size and scrolls (static/css/site.css):
+    a keyboard user can focus its box to scroll it, and hears which chart it is."""
+    html = get_html(client, CHARTS_URL)
+    box = '<div class="{0}__scroll" role="region" tabindex="0" aria-labelledby="{1}">'
+    for slug in CHART_SLUGS:
+        opening = box.format("chart", f"chart-{slug}-title")
+        assert re.search(re.escape(opening) + r'\s*<svg class="chart__svg"', html), slug
+    opening = box.format("region-map", "region-map-title")
+    assert re.search(re.escape(opening) + r'\s*<svg class="region-map__svg"', html)
 
 
 def test_chart_tables_hold_the_database_totals(catalogue, client):

@@ -19,6 +19,7 @@ from tests.helpers.listing import (
     BONE,
     LISTING,
     Form,
+    assert_skips_to_results,
     get_html,
     listed,
     summary,
@@ -368,3 +369,14 @@ def test_any_page_number_gives_a_page(thirty, client, page, first_shown):
 
 def test_page_superscript_two_percent_encoded(thirty, client):
     assert client.get(LISTING + "?page=%C2%B2").status_code == 200
+
+
+# --- Keyboard ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [LISTING, "/research/themes/bone/"])
+@pytest.mark.parametrize("params", [{}, {"view": "table", "status": "active"}])
+def test_a_skip_link_leads_past_the_filters_to_the_results(catalogue, client, url, params):
+    order = assert_skips_to_results(get_html(client, url, params))
+    # It spares a keyboard user every filter control: the search box, sort, checkboxes...
+    assert order.results_at - order.form_at > 10

@@ -69,6 +69,7 @@ class RegionMapHTML(HTMLParser):
                 "href": attrs.get("href"),
                 "label": attrs.get("aria-label"),
                 "selected": "region-map__tile--selected" in classes,
+                "text": [],  # the words drawn on the tile
             }
             self.tiles.append(self._tile)
         if tag == "rect" and self._tile is not None:
@@ -102,6 +103,8 @@ class RegionMapHTML(HTMLParser):
             self._cell = None
 
     def handle_data(self, data):
+        if self._tile is not None and data.strip():
+            self._tile["text"].append(data.strip())
         if self._cell == "caption":
             self.caption += data
         elif self._cell is not None:
@@ -136,11 +139,14 @@ def assert_map_shows(found, figures, selected=()):
     for code, _ in UK_REGIONS:
         assert found.tile(code)["label"] == label_for(code, figures, code in selected)
         assert found.tile(code)["selected"] == (code in selected)
+        total, count = figures.get(code, (Decimal(0), 0))
+        drawn = [money(total), f"{count} project{'s' if count != 1 else ''}"]
+        assert found.tile(code)["text"][1:] == (drawn if count else ["No projects"]), code
     body = [row for row in found.rows if row[0][1] != "Region or country"][:-1]
     assert [(row[0][1].replace(" (selected)", ""), row[1][1], row[2][1]) for row in body] == [
         (
             name,
-            money(figures[code][0]) if code in figures else "None",
+            money(figures[code][0]) if code in figures else "£0",
             str(figures.get(code, (0, 0))[1]),
         )
         for code, name in UK_REGIONS
@@ -196,6 +202,34 @@ def test_tiles_keep_the_other_filters_and_set_their_region(catalogue, client):
     yorkshire = found.tile("yorkshire")["href"]
     assert "Showing 1–1 of 1 project" in get_html(client, yorkshire)
     assert found.tile("yorkshire")["label"] == "Yorkshire and the Humber: £150k, 1 project"
+
+
+def test_tiles_without_projects_say_so_in_words(catalogue, client):
+    found = RegionMapHTML(get_html(client, CHARTS))
+    wales = found.tile("wales")
+    assert wales["text"] == ["Wales", "No projects"]
+    assert wales["label"] == "Wales: no projects"
+    assert not any("None" in word for tile in found.tiles for word in tile["text"])
+    assert ["Wales", "£0", "0"] == [
+        text for _, text in next(row for row in found.rows if row[0][1] == "Wales")
+    ]
+
+
+def test_tiles_keep_the_table_view(catalogue, client):
+    """Choosing a region from the table view lists that region's projects as a table."""
+    html = get_html(client, LISTING, {"theme": "bone", "region": "london", "view": "table"})
+    found = RegionMapHTML(html)
+    for tile in found.tiles:
+        query = parse_qs(urlsplit(tile["href"]).query)
+        assert query.pop("region") in ([code] for code, _ in UK_REGIONS)
+        assert query == {"theme": ["bone"], "view": ["table"]}, tile["href"]
+    clear = re.search(r'<a href="([^"]+)">Show projects in every region</a>', html).group(1)
+    assert parse_qs(urlsplit(unescape(clear)).query) == {"theme": ["bone"], "view": ["table"]}
+    assert 'class="project-table' in get_html(client, found.tile("yorkshire")["href"])
+    # The cards keep no view parameter (the default), and neither does the at-a-glance map.
+    for path in (LISTING, CHARTS):
+        for tile in RegionMapHTML(get_html(client, path, {"theme": "bone"})).tiles:
+            assert "view" not in parse_qs(urlsplit(tile["href"]).query), tile["href"]
 
 
 def test_colours_step_with_the_amount_and_the_legend_explains_them(catalogue, client):

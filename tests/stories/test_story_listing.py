@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from portfolio.base.listing import Param
+from tests.helpers.listing import assert_skips_to_results
 from tests.research.factories import ThemeFactory
 from tests.stories.factories import AuthorFactory, StoryPageFactory
 
@@ -136,6 +137,12 @@ def catalogue(site_tree):
     private = story("Private about bone", 6, [bone], ["private-only"])
     PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
     return stories
+
+
+def test_a_skip_link_leads_past_the_filters_to_the_stories(catalogue, client):
+    response = client.get(LISTING, {"theme": "bone"})
+    assert response.status_code == 200
+    assert_skips_to_results(response.content.decode())
 
 
 # --- Filters and facets ------------------------------------------------------------------

@@ -185,7 +185,7 @@ class ResearchIndexPage(RouteViewsMixin, RoutablePageMixin, BasePage):
     # The routes without arguments that serve an HTML page for readers (the glossary,
     # the charts, the open-data page): search engines should find them. The downloads,
     # API and feeds are data, not pages, and stay out.
-    SITEMAP_ROUTES = ("glossary", "charts", "open_data")
+    SITEMAP_ROUTES = ("glossary", "charts", "open_data", "themes", "researchers", "institutions")
 
     def get_sitemap_urls(self, request=None):
         """The index itself, its reader-facing pages (`SITEMAP_ROUTES`) and every theme,

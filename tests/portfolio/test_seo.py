@@ -59,7 +59,17 @@ def test_sitemap_lists_every_live_public_page_and_route(seo_site, client):
     institutions = Institution.objects.filter(projects__live=True).distinct()
     assert seo_site.institution in institutions
     # The index's own pages for readers (the downloads, API and feeds are data).
-    index_pages = {f"{ROOT}/research/{path}/" for path in ("glossary", "at-a-glance", "open-data")}
+    index_pages = {
+        f"{ROOT}/research/{path}/"
+        for path in (
+            "glossary",
+            "at-a-glance",
+            "open-data",
+            "themes",
+            "researchers",
+            "institutions",
+        )
+    }
     expected_routes = (
         index_pages
         | {route("themes", t) for t in (seo_site.theme, seo_site.other_theme)}

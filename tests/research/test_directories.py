@@ -115,3 +115,6 @@ def test_the_listing_leads_to_the_directories(people, client):
     html = html_of(client, "/research/")
     assert 'href="/research/researchers/"' in html
     assert 'href="/research/institutions/"' in html
+    # A keyboard user can pass the ways to browse as well as the filters in one go.
+    skip = html.index('<a class="filters__skip" href="#listing-results">')
+    assert skip < html.index('href="/research/researchers/"')

@@ -106,8 +106,10 @@ def clean_values(values, max_values=20, max_length=100):
 def listed_options(dim, counts, labels, selected_pairs, by_sort=True):
     """A facet's options from counted rows: `counts[dim][key] = n` and
     `labels[dim][key] = (label, sort)`. A selected value nobody uses any more
-    stays listed with 0, so the reader can still see and untick it. Ordered by
-    the rows' sort key (if `by_sort`), then label."""
+    stays listed with 0, so the reader can still see and untick it, after the
+    others. Ordered by the rows' sort key (if `by_sort`: numbers, or strings such
+    as a researcher's "surname first-name", the same type within a facet), then
+    label."""
     dim_labels = labels.get(dim, {})
     dim_counts = counts.get(dim, {})
     selected = dict(selected_pairs)
@@ -119,7 +121,7 @@ def listed_options(dim, counts, labels, selected_pairs, by_sort=True):
         Option(value, label, 0, True) for value, label in selected_pairs if value not in dim_labels
     ]
     order = {key: sort for key, (_, sort) in dim_labels.items()} if by_sort else {}
-    options.sort(key=lambda o: (order.get(o.value, 10_000), o.label.lower()))
+    options.sort(key=lambda o: (o.value not in order, order.get(o.value, 0), o.label.lower()))
     return options
 
 

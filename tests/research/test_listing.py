@@ -413,3 +413,21 @@ def test_any_page_number_gives_a_page(thirty, client, page, first_shown):
 
 def test_page_superscript_two_percent_encoded(thirty, client):
     assert client.get(LISTING + "?page=%C2%B2").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["Tutt", "tutt", "Andrew Tutt", "Professor Tutt"])
+def test_a_search_for_a_researcher_without_projects_names_them(catalogue, client, query):
+    ResearcherFactory(title="Professor", first_name="Andrew", last_name="Tutt", slug="andrew-tutt")
+    html = get_html(client, LISTING, {"q": query})
+    assert titles(html) == []
+    assert summary(html) == "No projects match"
+    assert "named “" in unescape(html)
+    assert '<a href="/research/researchers/andrew-tutt/">Professor Andrew Tutt</a>' in html
+
+
+def test_researchers_named_only_when_every_word_is_in_their_name(catalogue, client):
+    ResearcherFactory(title="Professor", first_name="Andrew", last_name="Tutt", slug="andrew-tutt")
+    ResearcherFactory(first_name="Tuttle", last_name="Jones", live=False)
+    for query in ("Tutt bone", "Tut", "Tuttle"):
+        assert "researchers/andrew-tutt/" not in get_html(client, LISTING, {"q": query}), query
+        assert "named “" not in unescape(get_html(client, LISTING, {"q": query})), query

@@ -229,7 +229,10 @@ class ResearchProjectPage(BasePage):
     themes = ParentalManyToManyField(Theme, related_name="projects", blank=True)
     lead_researcher = optional_foreign_key(Researcher, related_name="led_projects")
     co_investigators = ParentalManyToManyField(
-        Researcher, related_name="co_investigated_projects", blank=True
+        Researcher,
+        verbose_name="co-investigators",
+        related_name="co_investigated_projects",
+        blank=True,
     )
     institution = models.ForeignKey(
         Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"

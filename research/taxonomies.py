@@ -29,6 +29,7 @@ from wagtail.search import index
 from portfolio.base.blocks import SIMPLE_RICH_TEXT_FEATURES
 from portfolio.base.donations import validate_donate_url
 from portfolio.base.models import optional_foreign_key
+from portfolio.base.slugs import shortened
 
 UK_REGIONS = [
     ("north-east", "North East England"),
@@ -77,7 +78,7 @@ class StableSlugMixin(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            base = re.sub(r"[-_]+", "-", slugify(self.slug_source()))[:70].strip("-")
+            base = shortened(re.sub(r"[-_]+", "-", slugify(self.slug_source())), 70)
             self.slug = self._unique_slug(base or "item")
         super().save(*args, **kwargs)
 

@@ -9,7 +9,7 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from portfolio.base.donations import validate_donate_url
+from portfolio.base.donations import validate_destination, validate_donate_url
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 SIMPLE_RICH_TEXT_FEATURES = ["bold", "italic", "link"]
@@ -54,10 +54,10 @@ class DonateDestinationBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if not value["url"].startswith("https://"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"url": ValidationError("Use a secure https:// address.")}
-            )
+        try:
+            validate_destination(value["url"])
+        except ValidationError as error:
+            raise blocks.StructBlockValidationError(block_errors={"url": error}) from None
         return value
 
 

@@ -4,7 +4,11 @@ Why one place: a donate button is the page's most trusted link, so a typo or a
 pasted look-alike address must never reach it. Editors list the donation pages
 in Site settings (`SiteSettings.donate_url` and `donate_destinations`); a
 theme's appeal link, a call-to-action block and the `/donate/` redirect all
-accept only those, and only as absolute http(s) addresses.
+accept only those, and only as absolute https:// addresses: a supporter types
+card details on that page, so a plain http:// address (a downgrade anyone on
+the network could read or rewrite) is refused when editors save Site settings
+(`validate_destination`) and skipped if one is stored anyway (`/donate/` then
+answers 503 rather than redirect to it).
 
 `SiteSettings` is looked up through the app registry, not imported: the
 settings model's StreamFields are built from portfolio/base/blocks.py, whose
@@ -18,12 +22,20 @@ from django.core.exceptions import ValidationError
 from wagtail.models import Site
 
 NOT_ALLOWED = "Choose a donation page from the allow-list in Site settings."
+NOT_SECURE = "Use a secure https:// address with a domain name, e.g. https://example.org/donate."
 
 
 def is_safe_destination(url):
-    """True for an absolute http(s) address with a host (no backslash tricks)."""
+    """True for an absolute https:// address with a host (no backslash tricks)."""
     parts = urlsplit(url)
-    return parts.scheme in {"https", "http"} and bool(parts.netloc) and "\\" not in url
+    return parts.scheme == "https" and bool(parts.hostname) and "\\" not in url
+
+
+def validate_destination(url):
+    """Raise ValidationError(NOT_SECURE) unless `url` (a str) may go on the allow-list:
+    the check of Site settings' donate URL and of each extra destination."""
+    if not is_safe_destination(url):
+        raise ValidationError(NOT_SECURE, code="insecure")
 
 
 def allowed_donate_urls(site_settings):

@@ -70,9 +70,26 @@ class Facet:
 
 
 def printable(text):
-    """`text` with control characters as spaces: a NUL byte, for one, is an error in
-    PostgreSQL parameters and ends an SQLite full-text query early."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+    """`text` with control characters as spaces and format characters removed.
+
+    Controls (Unicode category Cc) and lone surrogates (Cs): a NUL byte, for one,
+    is an error in PostgreSQL parameters and ends an SQLite full-text query early.
+    Format characters (Cf: zero-width space U+200B, zero-width (non-)joiners,
+    word joiner U+2060, the byte-order mark U+FEFF, soft hyphen, direction marks)
+    are invisible: pasted inside a word they would split it for the search, and a
+    value made only of them would be a search or filter for nothing anyone can see.
+    """
+    return "".join(_PRINTABLE.get(unicodedata.category(ch), ch) for ch in text)
+
+
+#: What `printable` puts in place of a character of each Unicode category.
+_PRINTABLE = {"Cc": " ", "Cs": " ", "Cf": ""}
+
+
+def search_text(text):
+    """A reader's search words (`text`, a str) as one line: `printable`, with runs
+    of white space as one space and none at either end. "" means no search."""
+    return " ".join(printable(text).split())
 
 
 def clean_values(values, max_values=20, max_length=100):
@@ -89,8 +106,10 @@ def clean_values(values, max_values=20, max_length=100):
 def listed_options(dim, counts, labels, selected_pairs, by_sort=True):
     """A facet's options from counted rows: `counts[dim][key] = n` and
     `labels[dim][key] = (label, sort)`. A selected value nobody uses any more
-    stays listed with 0, so the reader can still see and untick it. Ordered by
-    the rows' sort key (if `by_sort`), then label."""
+    stays listed with 0, so the reader can still see and untick it, after the
+    others. Ordered by the rows' sort key (if `by_sort`: numbers, or strings such
+    as a researcher's "surname first-name", the same type within a facet), then
+    label."""
     dim_labels = labels.get(dim, {})
     dim_counts = counts.get(dim, {})
     selected = dict(selected_pairs)
@@ -102,7 +121,7 @@ def listed_options(dim, counts, labels, selected_pairs, by_sort=True):
         Option(value, label, 0, True) for value, label in selected_pairs if value not in dim_labels
     ]
     order = {key: sort for key, (_, sort) in dim_labels.items()} if by_sort else {}
-    options.sort(key=lambda o: (order.get(o.value, 10_000), o.label.lower()))
+    options.sort(key=lambda o: (o.value not in order, order.get(o.value, 0), o.label.lower()))
     return options
 
 

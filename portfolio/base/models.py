@@ -19,6 +19,7 @@ from portfolio.base.richtext import rich_text_to_plain
 
 from .blocks import DonateDestinationBlock, LinkBlock
 from .cache import cached
+from .donations import NOT_SECURE, validate_destination
 from .search import search_variants
 
 
@@ -223,7 +224,9 @@ class SiteSettings(BaseSiteSetting):
     )
     tagline = models.CharField(max_length=160, blank=True)
     donate_url = models.URLField(
-        blank=True, help_text="The charity's donation page. Every donate button leads here."
+        blank=True,
+        help_text="The charity's donation page, a secure https:// address. "
+        "Every donate button leads here.",
     )
     donate_destinations = StreamField(
         [("destination", DonateDestinationBlock())],
@@ -293,6 +296,26 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+    def clean(self):
+        """Every address on the donate allow-list must pass `validate_destination`
+        (https:// only), for any save that validates, not only the admin form."""
+        super().clean()
+        errors = {}
+        if self.donate_url:
+            try:
+                validate_destination(self.donate_url)
+            except ValidationError as error:
+                errors["donate_url"] = error
+        for number, block in enumerate(self.donate_destinations, start=1):
+            try:
+                validate_destination(block.value["url"])
+            except ValidationError:
+                errors.setdefault("donate_destinations", []).append(
+                    ValidationError(f"Other donation page {number}: {NOT_SECURE}", code="insecure")
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def as_schema_org(self, root_url):
         """The charity as a schema.org NGO, from values editors maintain."""

@@ -95,6 +95,24 @@ def lead_name(output_field):
     )
 
 
+def lead_sort(output_field):
+    """The lead researcher's surname, a space and first name, in SQL: the order in
+    which researchers are offered for choice (as `Researcher.Meta.ordering`), never
+    by title ("Dr" before "Professor") or first name. See `researcher_sort_key`."""
+    return Concat(
+        "lead_researcher__last_name",
+        models.Value(" "),
+        "lead_researcher__first_name",
+        output_field=output_field,
+    )
+
+
+def researcher_sort_key(surname_first):
+    """A `lead_sort` value ("Tutt Andrew", or None without a lead) as a sort key
+    that ignores case."""
+    return (surname_first or "").casefold()
+
+
 def cached_until_research_changes(state, build):
     """`build()`, cached per `state` (a JSON-serialisable dict naming what was
     computed, and from what) until public content next changes."""

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Concat
 
 from portfolio.base.listing import (
     Facet,
@@ -21,6 +20,8 @@ from portfolio.base.listing import (
 from research.listing.conditions import (
     AMOUNT_BANDS,
     lead_name,
+    lead_sort,
+    researcher_sort_key,
     status_q,
 )
 from research.models import (
@@ -119,9 +120,9 @@ class FacetsMixin:
         def build():
             return self._facet_rows(), self._theme_wide
 
-        # "facets-2": region rows carry the amount awarded; entries cached in the
-        # earlier shape, without it, are never read.
-        rows, self._theme_wide = self._cached("facets-2", build)
+        # "facets-3": region rows carry the amount awarded, researcher rows their
+        # surname-first sort key; entries cached in an earlier shape are never read.
+        rows, self._theme_wide = self._cached("facets-3", build)
         return rows
 
     def _facet_rows(self):
@@ -198,7 +199,7 @@ class FacetsMixin:
                 region=models.F("institution__region"),
                 lead=models.F("lead_researcher__slug"),
                 lead_label=lead_name(text),
-                lead_sort=nothing,
+                lead_sort=lead_sort(text),
             )
             .values(*self._FACET_COLUMNS)
             # The amount awarded, for the region map: under the region facet's filters.
@@ -273,12 +274,7 @@ class FacetsMixin:
                 region=models.Value(None, output_field=text),
                 lead=models.Value(None, output_field=text),
                 lead_label=lead_name(text),
-                lead_sort=Concat(
-                    "lead_researcher__last_name",
-                    models.Value(" "),
-                    "lead_researcher__first_name",
-                    output_field=text,
-                ),
+                lead_sort=lead_sort(text),
             )
             .values(*self._FACET_COLUMNS)
             .annotate(
@@ -336,7 +332,11 @@ class FacetsMixin:
                     wide["awarded"] = (wide["awarded"] or 0) + row["awarded"]
                 if row["key"]:
                     wide["researchers"].append(
-                        (row["lead_sort"].lower(), row["key"], row["lead_label"].strip())
+                        (
+                            researcher_sort_key(row["lead_sort"]),
+                            row["key"],
+                            row["lead_label"].strip(),
+                        )
                     )
                 continue
             if row["dim"] == Param.THEME:
@@ -350,7 +350,13 @@ class FacetsMixin:
                 region = totals[(Param.REGION, row["region"])]
                 region["awarded"] = region.get("awarded", Decimal(0)) + (row["awarded"] or 0)
             add(Param.INSTITUTION, row["key"], row["n_institution"], row["label"])
-            add(Param.RESEARCHER, row["lead"], row["n_researcher"], row["lead_label"])
+            add(
+                Param.RESEARCHER,
+                row["lead"],
+                row["n_researcher"],
+                row["lead_label"],
+                researcher_sort_key(row["lead_sort"]),
+            )
         wide["researchers"] = [(slug, name) for _, slug, name in sorted(wide["researchers"])]
         # An option with no projects under the other filters has no row (the facets
         # list it only if it is selected).

@@ -21,7 +21,7 @@ from portfolio.base.listing import (
     ListingFilter,
     Param,
     clean_values,
-    printable,
+    search_text,
 )
 from portfolio.base.pagination import paginate
 from research.listing.charts import ChartsMixin
@@ -107,7 +107,7 @@ class ProjectFilter(FacetsMixin, ChartsMixin, ListingFilter):
 
         self.trials_only = data.get(Param.TRIALS, "") in {"1", "on", "true", "yes"}
 
-        query = " ".join(printable(data.get(Param.QUERY, "")).split())
+        query = search_text(data.get(Param.QUERY, ""))
         if len(query) > MAX_QUERY_LENGTH:
             query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
             self.notes.append(f"Your search was shortened to {MAX_QUERY_LENGTH} characters.")

@@ -304,6 +304,8 @@ def demo_urls():
         "research-index": _path(research),
         # The faceted listing with filters applied (notes, facet counts, active filters).
         "research-filtered": _path(research) + "?theme=bone&status=active&q=cells",
+        # A search for a researcher with no projects: the empty state and its suggestions.
+        "research-no-results": _path(research) + "?q=Tutt",
         # The listing as a compact table (research/table_view.py), filtered and sorted.
         "research-table": _path(research) + "?theme=bone&status=active&sort=largest&view=table",
         "research-charts": charts,

@@ -6,6 +6,7 @@ PUBLIC_PAGE_TYPES = [
     "home",
     "research-index",
     "research-filtered",
+    "research-no-results",  # a search that finds nothing, naming a researcher
     "research-table",  # issue 15: the compact table view of the listing, filtered
     "research-charts",
     "research-open-data",

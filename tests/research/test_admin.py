@@ -114,3 +114,15 @@ class ProjectOutputAdminTests(WagtailPageTestCase):
         with self.assertRaises(AssertionError):
             self.assertCanCreate(self.tree.research, ResearchProjectPage, data)
         self.assertFalse(ProjectOutput.objects.filter(title="Unfindable").exists())
+
+    def test_project_form_labels_co_investigators_with_a_hyphen(self):
+        url = reverse(
+            "wagtailadmin_pages:add",
+            args=("research", "researchprojectpage", self.tree.research.pk),
+        )
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        label = response.context["form"]["co_investigators"].label
+        self.assertEqual(label, "Co-investigators")
+        self.assertContains(response, "Co-investigators")
+        self.assertNotContains(response, "Co investigators")

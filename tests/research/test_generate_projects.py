@@ -103,3 +103,25 @@ def test_refuses_without_a_research_index(db):
 def test_refuses_a_count_below_one(portfolio):
     with pytest.raises(CommandError, match="--count"):
         generate(0)
+
+
+def test_projects_are_found_by_their_people_and_institution(
+    portfolio, django_capture_on_commit_callbacks
+):
+    """The bulk loader indexes the related search fields (lead researcher,
+    co-investigators, institution) as a save would: the listing's search finds
+    each project by any of their names, on SQLite and PostgreSQL alike."""
+    from research.listing.search import ranked_ids
+
+    with django_capture_on_commit_callbacks(execute=True):
+        generate(10)
+    projects = list(generated().select_related("lead_researcher", "institution"))
+    with_co_investigators = 0
+    for project in projects:
+        names = [project.lead_researcher.last_name, project.institution.name]
+        co_investigators = list(project.co_investigators.all())
+        with_co_investigators += bool(co_investigators)
+        names += [person.last_name for person in co_investigators]
+        for name in names:
+            assert project.pk in ranked_ids(name), (name, project.title)
+    assert with_co_investigators, "no co-investigators generated: the test checks too little"

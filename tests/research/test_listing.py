@@ -26,6 +26,7 @@ from tests.helpers.listing import (
     titles,
 )
 from tests.research.factories import (
+    ResearcherFactory,
     ResearchProjectPageFactory,
     ThemeFactory,
 )
@@ -136,6 +137,50 @@ def test_facet_counts_with_no_filter(catalogue, client):
     assert form.count("region", "london") == 2
     assert form.count("researcher", "asha-patel") == 2  # the lead-researcher facet counts leads
     assert form.count("researcher", "cara-lindqvist") == 1
+
+
+@pytest.fixture
+def titled_researchers(site_tree):
+    """Leads whose titles and first names sort otherwise than their surnames."""
+    bone = ThemeFactory(name="Bone")
+    people = [
+        ("Professor", "Andrew", "Tutt"),
+        ("Dr", "Zoe", "Adams"),
+        ("Professor", "Anna", "Baker"),
+        ("Dr", "Ben", "baker"),  # case does not decide before the first name
+        ("Dr", "Clare", "Young"),
+    ]
+    for title, first, last in people:
+        lead = ResearcherFactory(title=title, first_name=first, last_name=last)
+        ResearchProjectPageFactory(
+            title=f"{first} {last} project", themes=[bone], lead_researcher=lead
+        )
+    return bone
+
+
+SURNAME_ORDER = ["zoe-adams", "anna-baker", "ben-baker", "andrew-tutt", "clare-young"]
+
+
+def test_lead_researchers_are_offered_in_surname_order(titled_researchers, client):
+    form = Form(get_html(client, LISTING))
+    assert form.option_values("researcher") == SURNAME_ORDER
+    # A selected lead keeps the order of the others.
+    form = Form(get_html(client, LISTING, {"researcher": "andrew-tutt"}))
+    assert form.option_values("researcher") == SURNAME_ORDER
+
+
+def test_theme_page_names_its_researchers_in_surname_order(titled_researchers, client):
+    html = get_html(client, "/research/themes/bone/")
+    assert Form(html).option_values("researcher") == SURNAME_ORDER
+    section = html.split('id="researchers-heading"', 1)[1].split("</section>", 1)[0]
+    names = [unescape(name) for name in re.findall(r'<a href="[^"]*">([^<]*)</a>', section)]
+    assert names == [
+        "Dr Zoe Adams",
+        "Professor Anna Baker",
+        "Dr Ben baker",
+        "Professor Andrew Tutt",
+        "Dr Clare Young",
+    ]
 
 
 def test_zero_count_options_are_disabled(catalogue, client):
@@ -380,3 +425,21 @@ def test_a_skip_link_leads_past_the_filters_to_the_results(catalogue, client, ur
     order = assert_skips_to_results(get_html(client, url, params))
     # It spares a keyboard user every filter control: the search box, sort, checkboxes...
     assert order.results_at - order.form_at > 10
+
+
+@pytest.mark.parametrize("query", ["Tutt", "tutt", "Andrew Tutt", "Professor Tutt"])
+def test_a_search_for_a_researcher_without_projects_names_them(catalogue, client, query):
+    ResearcherFactory(title="Professor", first_name="Andrew", last_name="Tutt", slug="andrew-tutt")
+    html = get_html(client, LISTING, {"q": query})
+    assert titles(html) == []
+    assert summary(html) == "No projects match"
+    assert "named “" in unescape(html)
+    assert '<a href="/research/researchers/andrew-tutt/">Professor Andrew Tutt</a>' in html
+
+
+def test_researchers_named_only_when_every_word_is_in_their_name(catalogue, client):
+    ResearcherFactory(title="Professor", first_name="Andrew", last_name="Tutt", slug="andrew-tutt")
+    ResearcherFactory(first_name="Tuttle", last_name="Jones", live=False)
+    for query in ("Tutt bone", "Tut", "Tuttle"):
+        assert "researchers/andrew-tutt/" not in get_html(client, LISTING, {"q": query}), query
+        assert "named “" not in unescape(get_html(client, LISTING, {"q": query})), query

@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers.listing import (
     ALL,
+    BONE,
     LISTING,
     Form,
     canonical,
@@ -191,6 +192,27 @@ def test_each_active_filter_is_a_removable_chip(catalogue, client):
     for label, removed in expected_labels.items():
         assert sorted(found[label]) == sorted(p for p in everything if p != removed), label
     assert f'<a href="{LISTING}">Clear all</a>' in html
+
+
+# Invisible Unicode format characters (category Cf): zero-width space, zero-width
+# non-joiner, byte-order mark, word joiner.
+INVISIBLE = ["\u200b", "\u200c", "\ufeff", "\u2060"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_a_query_of_invisible_characters_is_no_search(catalogue, client, invisible):
+    html = get_html(client, LISTING, {"q": f" {invisible}{invisible} "})
+    assert set(titles(html)) == ALL
+    assert summary(html) != "No projects match"
+    assert chips(html) == []
+    assert "Search:" not in html
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_invisible_characters_inside_a_word_are_ignored(catalogue, client, invisible):
+    html = get_html(client, LISTING, {"q": f"bo{invisible}ne"})
+    assert set(titles(html)) == BONE
+    assert [label for label, _ in chips(html)] == ["Search: bone"]
 
 
 def test_following_a_chip_removes_just_that_value(catalogue, client):

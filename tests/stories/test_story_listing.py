@@ -209,6 +209,15 @@ def test_only_unknown_values_give_the_plain_listing(catalogue, client):
     assert not page.noindex
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\ufeff", "\u2060"])
+def test_values_of_invisible_characters_are_no_filter(catalogue, client, invisible):
+    # Unicode format characters (category Cf) are removed, as from the research search.
+    page = get(client, params={"theme": invisible, "tag": f"{invisible}imag{invisible}ing"})
+    assert "We ignored" not in page.html
+    assert page.titles() == get(client, params={"tag": "imaging"}).titles()
+    assert "checked" in page.checkboxes[(Param.TAG, "imaging")]
+
+
 def test_a_tag_used_only_by_a_draft_is_unknown_to_readers(catalogue, client):
     page = get(client, params={"tag": "draft-only"})
     # Accepted (a story uses it) but it matches nothing a reader may see.

@@ -18,8 +18,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.text import slugify
 
+from portfolio.base.slugs import short_slug
 from portfolio.demo.synthetic import synthetic_project, synthetic_researcher_name
 from research.models import (
     Institution,
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         primary = themes.get(project.theme_slugs[0]) if project.theme_slugs else None
         page = ResearchProjectPage(
             title=project.title,
-            slug=f"{short_slug(project.title)}-{reference.lower()}",
+            slug=f"{short_slug(project.title, 60)}-{reference.lower()}",
             listing_summary=project.listing_summary,
             search_description=project.listing_summary,
             lay_summary=project.lay_summary,
@@ -160,11 +160,3 @@ class Command(BaseCommand):
             for n, o in enumerate(project.outputs)
         ]
         return page
-
-
-def short_slug(title, limit=60):
-    """The title's slug, cut at a word boundary so addresses stay readable."""
-    slug = slugify(title)
-    if len(slug) <= limit:
-        return slug
-    return slug[:limit].rsplit("-", 1)[0]

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from wagtail.search.backends import get_search_backends
 
 from portfolio.base.richtext import rich_text_to_plain
+from portfolio.base.slugs import shortened
 from research.models import (
     Institution,
     ProjectOutput,
@@ -53,7 +54,8 @@ def _chunks(items, size=CHUNK):
 
 
 def _unique(base, taken, max_length=80):
-    base = (base or "item")[: max_length - 6].strip("-") or "item"
+    # Room for a "-NNNNN" suffix; cut at a word boundary (`shortened`).
+    base = shortened(base or "", max_length - 6) or "item"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -119,7 +121,7 @@ class _Institutions:
             country=org.country,
             website=org.website,
             org_id=org.id if storable else "",
-            slug=_unique(slugify(org.name)[:70], self.slugs),
+            slug=_unique(slugify(org.name), self.slugs),
         )
         self.names.add(name.lower())
         if storable:
@@ -165,7 +167,7 @@ class _Themes:
             return self.by_name[name.lower()]
         theme = Theme(
             name=name,
-            slug=_unique(theme_slug(item.code or item.title)[:70], self.slugs),
+            slug=_unique(theme_slug(item.code or item.title), self.slugs),
             short_description=item.description[:250],
         )
         if external:  # re-published in its own vocabulary (see Theme.classification_vocabulary)

@@ -1,15 +1,12 @@
 """The research listing at /research/: filters alone and combined, facet counts,
-sorting, text search and pagination.
+sorting and text search (pagination: test_listing_pages.py).
 
 Every test renders a real page through the Django test client, so the filter
 class, the facet query, the templates and the routes are all exercised together.
 Facet counts are read from the rendered form (checkbox and option labels), not
-from Python objects, because that is what a reader sees.
+from Python objects, because that is what a reader sees. Every test reads the same
+``catalogue``, built once for the module; what a test adds is rolled back after it.
 """
-
-import re
-from html import unescape
-from urllib.parse import parse_qsl
 
 import pytest
 
@@ -21,13 +18,13 @@ from tests.helpers.listing import (
     Form,
     get_html,
     listed,
-    summary,
     titles,
 )
 from tests.research.factories import (
     ResearchProjectPageFactory,
-    ThemeFactory,
 )
+
+pytestmark = pytest.mark.usefixtures("catalogue_for_module")
 
 # --- Filters, alone and combined ---------------------------------------------------------
 
@@ -319,52 +316,3 @@ def test_search_results_carry_the_query_in_the_form(catalogue, client):
     html = get_html(client, LISTING, {"q": '  bone   "pain" '})
     assert 'value="bone &quot;pain&quot;"' in html
     assert titles(html) == ["Bone pain trial"]
-
-
-# --- Pagination --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def thirty(site_tree):
-    theme = ThemeFactory(name="Bone")
-    other = ThemeFactory(name="Brain")
-    for n in range(30):
-        ResearchProjectPageFactory(title=f"Bone project {n:02d}", themes=[theme])
-    ResearchProjectPageFactory(title="Brain project", themes=[other])
-    return theme
-
-
-def test_pagination_summary_and_links_keep_the_filters(thirty, client):
-    html = get_html(client, LISTING, {"theme": "bone", "region": "london", "page": "2"})
-    assert summary(html) == "Showing 13–24 of 30 projects"
-    assert len(titles(html)) == 12
-    links = re.findall(r'<nav class="pagination".*?</nav>', html, re.S)[0]
-    hrefs = [unescape(h) for h in re.findall(r'href="\?([^"]*)"', links)]
-    assert hrefs, "no pagination links"
-    for href in hrefs:
-        pairs = parse_qsl(href)
-        assert ("theme", "bone") in pairs and ("region", "london") in pairs, href
-        assert sum(1 for name, _ in pairs if name == "page") == 1, href
-    assert ("page", "3") in parse_qsl(hrefs[-1])
-    last = get_html(client, LISTING, {"theme": "bone", "region": "london", "page": "3"})
-    assert summary(last) == "Showing 25–30 of 30 projects"
-
-
-def test_pages_do_not_overlap(thirty, client):
-    seen = []
-    for page in ("1", "2", "3"):
-        seen += titles(get_html(client, LISTING, {"theme": "bone", "page": page}))
-    assert sorted(seen) == [f"Bone project {n:02d}" for n in range(30)]
-
-
-@pytest.mark.parametrize(
-    "page, first_shown",
-    [("abc", 1), ("0", 1), ("-1", 1), ("99999", 25), ("²", 1), ("", 1), ("1.5", 1), ("3", 25)],
-)
-def test_any_page_number_gives_a_page(thirty, client, page, first_shown):
-    html = get_html(client, LISTING, {"theme": "bone", "page": page})
-    assert summary(html).startswith(f"Showing {first_shown}–")
-
-
-def test_page_superscript_two_percent_encoded(thirty, client):
-    assert client.get(LISTING + "?page=%C2%B2").status_code == 200

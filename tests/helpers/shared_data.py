@@ -14,9 +14,34 @@ module).
 
 from contextlib import contextmanager
 
+import pytest
 from django.db import transaction
 
 from tests.portfolio.factories import build_site_tree
+
+
+def shared_fixtures(name, build, doc):
+    """The fixtures ``name`` and ``name_for_module`` for ``build(site_tree)``'s data.
+
+    ``name`` builds the data for each test, unless the module asked for
+    ``name_for_module``, which builds it once for the module. Assign both to module
+    names, as pytest finds fixtures there:
+    ``thirty, thirty_for_module = shared_fixtures("thirty", build_thirty, "...")``.
+    """
+
+    def per_test(request, db):
+        return for_module_or_fresh(request, build)
+
+    def for_module(django_db_setup, django_db_blocker):
+        with built_for_module(django_db_blocker, build) as data:
+            yield data
+
+    per_test.__doc__ = doc
+    for_module.__doc__ = f"``{name}`` once for the module."
+    return (
+        pytest.fixture(name=name)(per_test),
+        pytest.fixture(name=f"{name}_for_module", scope="module")(for_module),
+    )
 
 
 def for_module_or_fresh(request, build):

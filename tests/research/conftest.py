@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.helpers.listing import make_catalogue
-from tests.helpers.shared_data import built_for_module, for_module_or_fresh
+from tests.helpers.shared_data import shared_fixtures
 from tests.portfolio.factories import SiteSettingsFactory, build_site_tree
 from tests.research.factories import (
     InstitutionFactory,
@@ -70,19 +70,12 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def catalogue(request, db, today):
-    """tests/helpers/listing.py's ``make_catalogue``: five projects whose every count is
-    known. A module that only reads it asks for ``catalogue_for_module``."""
-    return for_module_or_fresh(request, lambda tree: make_catalogue(tree, today))
-
-
-@pytest.fixture(scope="module")
-def catalogue_for_module(django_db_setup, django_db_blocker):
-    """``catalogue`` once for the module (about a second each time: five projects)."""
-    with built_for_module(django_db_blocker, _catalogue_of_today) as catalogue:
-        yield catalogue
-
-
 def _catalogue_of_today(site_tree):
     return make_catalogue(site_tree, timezone.localdate())
+
+
+catalogue, catalogue_for_module = shared_fixtures(
+    "catalogue",
+    _catalogue_of_today,
+    "tests/helpers/listing.py's ``make_catalogue``: five projects whose every count is known.",
+)

@@ -7,7 +7,7 @@ only reads it.
 
 import pytest
 
-from tests.helpers.shared_data import built_for_module, for_module_or_fresh
+from tests.helpers.shared_data import shared_fixtures
 from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
 
 pytestmark = pytest.mark.usefixtures("small_site_for_module")
@@ -57,17 +57,11 @@ def build_small_site(site_tree):
     return theme
 
 
-@pytest.fixture
-def small_site(request, db):
-    """One theme with one project: enough for every route to run its queries."""
-    return for_module_or_fresh(request, build_small_site)
-
-
-@pytest.fixture(scope="module")
-def small_site_for_module(django_db_setup, django_db_blocker):
-    """``small_site`` once for the module: its 160 requests only read it."""
-    with built_for_module(django_db_blocker, build_small_site) as theme:
-        yield theme
+small_site, small_site_for_module = shared_fixtures(
+    "small_site",
+    build_small_site,
+    "One theme with one project: enough for every route to run its queries.",
+)
 
 
 @pytest.mark.parametrize(

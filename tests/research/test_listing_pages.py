@@ -11,33 +11,15 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.helpers.listing import LISTING, get_html, summary, titles
-from tests.helpers.shared_data import built_for_module, for_module_or_fresh
-from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
+from tests.helpers.listing import LISTING, get_html, make_thirty, summary, titles
+from tests.helpers.shared_data import shared_fixtures
 
 pytestmark = pytest.mark.usefixtures("thirty_for_module")
 
 
-def build_thirty(site_tree):
-    theme = ThemeFactory(name="Bone")
-    other = ThemeFactory(name="Brain")
-    for n in range(30):
-        ResearchProjectPageFactory(title=f"Bone project {n:02d}", themes=[theme])
-    ResearchProjectPageFactory(title="Brain project", themes=[other])
-    return theme
-
-
-@pytest.fixture
-def thirty(request, db):
-    """Thirty bone projects and one brain project."""
-    return for_module_or_fresh(request, build_thirty)
-
-
-@pytest.fixture(scope="module")
-def thirty_for_module(django_db_setup, django_db_blocker):
-    """``thirty`` once for the module (several seconds each time: 31 pages)."""
-    with built_for_module(django_db_blocker, build_thirty) as theme:
-        yield theme
+thirty, thirty_for_module = shared_fixtures(
+    "thirty", make_thirty, "Thirty bone projects and one brain project."
+)
 
 
 def test_pagination_summary_and_links_keep_the_filters(thirty, client):

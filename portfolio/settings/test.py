@@ -29,3 +29,7 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
     _options["options"] = re.sub(
         r"statement_timeout=\d+", "statement_timeout=0", _options["options"]
     )
+    # Test databases are thrown away, so a commit need not wait for the disk: the
+    # migrations, the transactional tests and the live server's commits are quicker.
+    # Only durability after a crash is lost; what a transaction sees is unchanged.
+    _options["options"] += " -c synchronous_commit=off"

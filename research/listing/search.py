@@ -14,7 +14,7 @@ backend's `config`, `build_tsquery` and `_build_rank_expression`) with each
 tsquery evaluated once, using the GIN index research/migrations/0007 adds. If
 those move, they return None and the backend's own (slower) search is used;
 tests/research/test_listing.py's search tests, tests/research/test_search_terms.py
-and tests/research/test_glossary_demo.py check the results either way.
+and tests/demo_site/test_glossary_demo.py check the results either way.
 """
 
 import re

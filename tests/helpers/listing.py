@@ -284,6 +284,16 @@ def make_catalogue(site_tree, today):
     return {"projects": projects, "bone": bone, "brain": brain, "site": site_tree}
 
 
+def make_thirty(site_tree):
+    """Thirty bone projects and one brain project: three pages of bone projects."""
+    theme = ThemeFactory(name="Bone")
+    other = ThemeFactory(name="Brain")
+    for n in range(30):
+        ResearchProjectPageFactory(title=f"Bone project {n:02d}", themes=[theme])
+    ResearchProjectPageFactory(title="Brain project", themes=[other])
+    return theme
+
+
 ALL = {"Bone dormancy", "Bone pain trial", "Brain barrier", "Bone and brain imaging"} | {
     "Untethered pilot"
 }

@@ -27,8 +27,11 @@ from tests.helpers.servers import (
 # One site database and static build per xdist worker that runs these tests. Not kept
 # on one worker: its seven tests start gunicorn for a minute or more
 # each, and on one worker they made the whole run wait for them.
+# django_db: the site's database starts as a copy of the test database, which
+# pytest-django makes only when a test of the run asks for one.
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.django_db,
     pytest.mark.skipif(not have_gunicorn(), reason="gunicorn is not installed"),
 ]
 
@@ -52,10 +55,11 @@ RENAME = (
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, django_db_setup):
+def site(tmp_path_factory, django_db_setup, django_db_blocker):
     """The demo site in a database the gunicorn processes share; and its static files."""
     tmp = tmp_path_factory.mktemp("processes")
-    with site_database(tmp, connection.vendor) as url, collected_static(tmp) as static:
+    database = site_database(tmp, connection.vendor, django_db_blocker)
+    with database as url, collected_static(tmp) as static:
         env = base_env(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portfolio.settings.dev")
         pk, path = manage(env, "shell", "-c", FIND_PROJECT).strip().splitlines()[-1].split()
         yield {

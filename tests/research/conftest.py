@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.helpers.listing import make_catalogue
+from tests.helpers.shared_data import shared_fixtures
 from tests.portfolio.factories import SiteSettingsFactory, build_site_tree
 from tests.research.factories import (
     InstitutionFactory,
@@ -69,6 +70,12 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def catalogue(site_tree, today):
-    return make_catalogue(site_tree, today)
+def _catalogue_of_today(site_tree):
+    return make_catalogue(site_tree, timezone.localdate())
+
+
+catalogue, catalogue_for_module = shared_fixtures(
+    "catalogue",
+    _catalogue_of_today,
+    "tests/helpers/listing.py's ``make_catalogue``: five projects whose every count is known.",
+)

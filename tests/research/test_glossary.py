@@ -1,7 +1,7 @@
 """The glossary: its admin, its page, terms marked in a text, search expansion and
 "Did you mean ...?", on small sites made with factories.
 
-The demo content's lay queries are checked in test_glossary_demo.py."""
+The demo content's lay queries are checked in tests/demo_site/test_glossary_demo.py."""
 
 import re
 from html.parser import HTMLParser

@@ -1,15 +1,14 @@
 """The research listing at /research/: filters alone and combined, facet counts,
-sorting, text search and pagination.
+sorting and text search (pagination: test_listing_pages.py).
 
 Every test renders a real page through the Django test client, so the filter
 class, the facet query, the templates and the routes are all exercised together.
 Facet counts are read from the rendered form (checkbox and option labels), not
-from Python objects, because that is what a reader sees.
+from Python objects, because that is what a reader sees. Every test reads the same
+``catalogue``, built once for the module; what a test adds is rolled back after it.
 """
 
-import re
 from html import unescape
-from urllib.parse import parse_qsl
 
 import pytest
 
@@ -28,8 +27,9 @@ from tests.helpers.listing import (
 from tests.research.factories import (
     ResearcherFactory,
     ResearchProjectPageFactory,
-    ThemeFactory,
 )
+
+pytestmark = pytest.mark.usefixtures("catalogue_for_module")
 
 # --- Filters, alone and combined ---------------------------------------------------------
 
@@ -137,50 +137,6 @@ def test_facet_counts_with_no_filter(catalogue, client):
     assert form.count("region", "london") == 2
     assert form.count("researcher", "asha-patel") == 2  # the lead-researcher facet counts leads
     assert form.count("researcher", "cara-lindqvist") == 1
-
-
-@pytest.fixture
-def titled_researchers(site_tree):
-    """Leads whose titles and first names sort otherwise than their surnames."""
-    bone = ThemeFactory(name="Bone")
-    people = [
-        ("Professor", "Andrew", "Tutt"),
-        ("Dr", "Zoe", "Adams"),
-        ("Professor", "Anna", "Baker"),
-        ("Dr", "Ben", "baker"),  # case does not decide before the first name
-        ("Dr", "Clare", "Young"),
-    ]
-    for title, first, last in people:
-        lead = ResearcherFactory(title=title, first_name=first, last_name=last)
-        ResearchProjectPageFactory(
-            title=f"{first} {last} project", themes=[bone], lead_researcher=lead
-        )
-    return bone
-
-
-SURNAME_ORDER = ["zoe-adams", "anna-baker", "ben-baker", "andrew-tutt", "clare-young"]
-
-
-def test_lead_researchers_are_offered_in_surname_order(titled_researchers, client):
-    form = Form(get_html(client, LISTING))
-    assert form.option_values("researcher") == SURNAME_ORDER
-    # A selected lead keeps the order of the others.
-    form = Form(get_html(client, LISTING, {"researcher": "andrew-tutt"}))
-    assert form.option_values("researcher") == SURNAME_ORDER
-
-
-def test_theme_page_names_its_researchers_in_surname_order(titled_researchers, client):
-    html = get_html(client, "/research/themes/bone/")
-    assert Form(html).option_values("researcher") == SURNAME_ORDER
-    section = html.split('id="researchers-heading"', 1)[1].split("</section>", 1)[0]
-    names = [unescape(name) for name in re.findall(r'<a href="[^"]*">([^<]*)</a>', section)]
-    assert names == [
-        "Dr Zoe Adams",
-        "Professor Anna Baker",
-        "Dr Ben baker",
-        "Professor Andrew Tutt",
-        "Dr Clare Young",
-    ]
 
 
 def test_zero_count_options_are_disabled(catalogue, client):
@@ -365,55 +321,6 @@ def test_search_results_carry_the_query_in_the_form(catalogue, client):
     html = get_html(client, LISTING, {"q": '  bone   "pain" '})
     assert 'value="bone &quot;pain&quot;"' in html
     assert titles(html) == ["Bone pain trial"]
-
-
-# --- Pagination --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def thirty(site_tree):
-    theme = ThemeFactory(name="Bone")
-    other = ThemeFactory(name="Brain")
-    for n in range(30):
-        ResearchProjectPageFactory(title=f"Bone project {n:02d}", themes=[theme])
-    ResearchProjectPageFactory(title="Brain project", themes=[other])
-    return theme
-
-
-def test_pagination_summary_and_links_keep_the_filters(thirty, client):
-    html = get_html(client, LISTING, {"theme": "bone", "region": "london", "page": "2"})
-    assert summary(html) == "Showing 13–24 of 30 projects"
-    assert len(titles(html)) == 12
-    links = re.findall(r'<nav class="pagination".*?</nav>', html, re.S)[0]
-    hrefs = [unescape(h) for h in re.findall(r'href="\?([^"]*)"', links)]
-    assert hrefs, "no pagination links"
-    for href in hrefs:
-        pairs = parse_qsl(href)
-        assert ("theme", "bone") in pairs and ("region", "london") in pairs, href
-        assert sum(1 for name, _ in pairs if name == "page") == 1, href
-    assert ("page", "3") in parse_qsl(hrefs[-1])
-    last = get_html(client, LISTING, {"theme": "bone", "region": "london", "page": "3"})
-    assert summary(last) == "Showing 25–30 of 30 projects"
-
-
-def test_pages_do_not_overlap(thirty, client):
-    seen = []
-    for page in ("1", "2", "3"):
-        seen += titles(get_html(client, LISTING, {"theme": "bone", "page": page}))
-    assert sorted(seen) == [f"Bone project {n:02d}" for n in range(30)]
-
-
-@pytest.mark.parametrize(
-    "page, first_shown",
-    [("abc", 1), ("0", 1), ("-1", 1), ("99999", 25), ("²", 1), ("", 1), ("1.5", 1), ("3", 25)],
-)
-def test_any_page_number_gives_a_page(thirty, client, page, first_shown):
-    html = get_html(client, LISTING, {"theme": "bone", "page": page})
-    assert summary(html).startswith(f"Showing {first_shown}–")
-
-
-def test_page_superscript_two_percent_encoded(thirty, client):
-    assert client.get(LISTING + "?page=%C2%B2").status_code == 200
 
 
 # --- Keyboard ---------------------------------------------------------------------------

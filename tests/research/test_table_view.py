@@ -8,8 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.helpers.listing import get_html, make_catalogue, summary
-from tests.research.factories import ResearchProjectPageFactory, ThemeFactory
+from tests.helpers.listing import get_html, make_catalogue, make_thirty, summary
 
 LISTING = "/research/"
 
@@ -226,12 +225,7 @@ def test_sort_headings_say_how_they_sort(catalogue, client):
 
 @pytest.fixture
 def thirty(site_tree):
-    theme = ThemeFactory(name="Bone")
-    other = ThemeFactory(name="Brain")
-    for n in range(30):
-        ResearchProjectPageFactory(title=f"Bone project {n:02d}", themes=[theme])
-    ResearchProjectPageFactory(title="Brain project", themes=[other])
-    return theme
+    return make_thirty(site_tree)
 
 
 def test_same_pagination_as_the_cards_with_the_view_kept(thirty, client):

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from portfolio.models import HomePage
 from stories.models import Author, StoryIndexPage, StoryPage
 from tests.portfolio.factories import HomePageFactory, existing_or_new, paragraph
-from tests.research.factories import save_m2m
+from tests.research.factories import parental_list
 
 
 class AuthorFactory(DjangoModelFactory):
@@ -41,9 +41,9 @@ class StoryPageFactory(wagtail_factories.PageFactory):
     intro = factory.LazyAttribute(lambda o: f"What happened in {o.title.lower()}.")
     body = factory.LazyFunction(lambda: paragraph("The story, told in plain words."))
 
-    authors = save_m2m("authors")
-    themes = save_m2m("themes")
-    related_projects = save_m2m("related_projects")
+    authors = parental_list()
+    themes = parental_list()
+    related_projects = parental_list()
 
     class Meta:
         model = StoryPage

@@ -1,4 +1,5 @@
-"""The story listing at /stories/: featured story, theme and tag filters, pagination.
+"""The story listing at /stories/: featured story, theme and tag filters (pagination:
+test_story_listing_pages.py).
 
 Pages are rendered through the test client and read as a reader would: which
 stories appear, in which order, what the filter form offers and with what
@@ -6,9 +7,7 @@ counts, and what the <head> tells search engines.
 """
 
 import datetime
-import re
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -17,98 +16,11 @@ from wagtail.models import PageViewRestriction
 
 from portfolio.base.listing import Param
 from tests.helpers.listing import assert_skips_to_results
+from tests.helpers.story_listing import LISTING, get
 from tests.research.factories import ThemeFactory
 from tests.stories.factories import AuthorFactory, StoryPageFactory
 
-LISTING = "/stories/"
 QUERY_CEILING = 15
-
-
-# --- Reading rendered pages ------------------------------------------------------------
-
-
-class Page(HTMLParser):
-    """What the listing shows: checkboxes with their labels, links, and <head> metadata."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.html = html
-        self.checkboxes = {}  # (name, value) -> attrs
-        self.labels = {}  # label[for] -> text
-        self.links = []  # (href, text)
-        self.meta = {}
-        self.head_links = []
-        self._label = None
-        self._link = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") == "checkbox":
-            self.checkboxes[(attrs.get("name"), attrs.get("value"))] = attrs
-        elif tag == "label":
-            self._label = [attrs.get("for"), ""]
-        elif tag == "a":
-            self._link = [attrs.get("href", ""), ""]
-        elif tag == "meta" and "name" in attrs:
-            self.meta[attrs["name"]] = attrs.get("content", "")
-        elif tag == "link":
-            self.head_links.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "label" and self._label:
-            self.labels[self._label[0]] = " ".join(self._label[1].split())
-            self._label = None
-        elif tag == "a" and self._link:
-            self.links.append((self._link[0], " ".join(self._link[1].split())))
-            self._link = None
-
-    def handle_data(self, data):
-        if self._label:
-            self._label[1] += data
-        if self._link:
-            self._link[1] += data
-
-    def options(self, param):
-        """Offered values of a facet as {value: label text}."""
-        return {
-            value: self.labels.get(attrs.get("id"), "")
-            for (name, value), attrs in self.checkboxes.items()
-            if name == param
-        }
-
-    def count(self, param, value):
-        match = re.search(r"\((\d+) stor", self.options(param)[value])
-        return int(match.group(1))
-
-    @property
-    def canonical(self):
-        return next(link["href"] for link in self.head_links if link.get("rel") == "canonical")
-
-    @property
-    def noindex(self):
-        return "noindex" in self.meta.get("robots", "")
-
-    def featured_title(self):
-        match = re.search(r'card--feature">.*?class="card__link"[^>]*>([^<]+)<', self.html, re.S)
-        return unescape(match.group(1)) if match else None
-
-    def grid_titles(self):
-        grid = self.html.split('class="grid grid--2"', 1)
-        if len(grid) < 2:
-            return []
-        grid = grid[1].split("</ul>", 1)[0]
-        return [unescape(t) for t in re.findall(r'class="card__link"[^>]*>([^<]+)<', grid)]
-
-    def titles(self):
-        featured = self.featured_title()
-        return ([featured] if featured else []) + self.grid_titles()
-
-
-def get(client, url=LISTING, params=None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200, f"{url} {params} returned {response.status_code}"
-    return Page(response.content.decode())
 
 
 @pytest.fixture
@@ -256,49 +168,6 @@ def test_nul_bytes_are_refused_not_a_server_error(catalogue, client, params):
     assert client.get(LISTING, params).status_code in (200, 400)
 
 
-# --- Pagination ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def many(site_tree):
-    """30 stories about one theme (3 pages when filtered), each with a tag."""
-    theme = ThemeFactory(name="Liquid biopsy", slug="liquid-biopsy")
-    stories = []
-    for n in range(30):
-        story = StoryPageFactory(
-            title=f"Story number {n:02d}", date=datetime.date(2020, 1, 1) + datetime.timedelta(n)
-        )
-        story.themes.set([theme])
-        story.tags.add("blood")
-        story.save()
-        stories.append(story)
-    return stories
-
-
-def test_pagination_keeps_the_filters(many, client):
-    page = get(client, params={"theme": "liquid-biopsy"})
-    assert len(page.grid_titles()) == 12
-    hrefs = {href for href, _ in page.links}
-    assert "?theme=liquid-biopsy&page=2" in hrefs
-    assert "?theme=liquid-biopsy&page=3" in hrefs
-    third = get(client, params={"theme": "liquid-biopsy", "page": "3"})
-    assert third.grid_titles() == [f"Story number {n:02d}" for n in range(5, -1, -1)]
-
-
-@pytest.mark.parametrize(("raw", "number"), [("abc", 1), ("0", 1), ("99999", 3), ("", 1)])
-def test_bad_page_numbers_give_a_real_page(many, client, raw, number):
-    page = get(client, params={"theme": "liquid-biopsy", "page": raw})
-    assert f"Page {number} of 3" in page.html
-    assert page.grid_titles()
-
-
-def test_every_story_appears_once_across_the_unfiltered_pages(many, client):
-    seen = []
-    for number in (1, 2, 3):
-        seen += get(client, params={"page": str(number)}).titles()
-    assert sorted(seen) == sorted(s.title for s in many)
-
-
 # --- Search engines ------------------------------------------------------------------------
 
 
@@ -313,12 +182,6 @@ def test_combined_filters_are_noindex(catalogue, client):
     assert page.noindex
     assert page.canonical == "http://localhost/stories/?theme=bone&tag=imaging"
     assert get(client, params={"theme": ["bone", "brain"]}).noindex
-
-
-def test_later_pages_are_canonical_to_the_page_really_shown(many, client):
-    page = get(client, params={"theme": "liquid-biopsy", "page": "99999"})
-    assert page.canonical == "http://localhost/stories/?theme=liquid-biopsy&page=3"
-    assert get(client, params={"page": "2"}).canonical == "http://localhost/stories/?page=2"
 
 
 # --- Featured story ------------------------------------------------------------------------
@@ -358,22 +221,6 @@ def test_unavailable_choice_falls_back_to_the_newest(catalogue, client, site_tre
     page = get(client)
     assert page.featured_title() == "Bone scans"
     assert "Brain barrier" not in page.html
-
-
-def test_featured_story_only_leads_the_first_unfiltered_page(many, client):
-    assert get(client).featured_title() == "Story number 29"
-    second = get(client, params={"page": "2"})
-    assert second.featured_title() is None
-    assert "Story number 29" not in second.html
-    filtered = get(client, params={"theme": "liquid-biopsy"})
-    assert filtered.featured_title() is None
-    assert filtered.grid_titles()[0] == "Story number 29"
-
-
-def test_first_page_holds_the_featured_story_and_a_full_grid(many, client):
-    page = get(client)
-    assert len(page.grid_titles()) == 12
-    assert page.grid_titles()[0] == "Story number 28"
 
 
 def test_a_single_story_is_featured_alone(site_tree, client):

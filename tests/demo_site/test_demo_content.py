@@ -1,8 +1,8 @@
 """The demo loader: the site it builds, and that running it again changes nothing.
 
-Loading takes several seconds, so the site is loaded once for the module
-inside a transaction that is rolled back at the end; each test then runs in
-its own savepoint (pytest-django's `db`), so tests cannot disturb each other.
+Loading takes several seconds, so the site is loaded once for this package
+(conftest.py) inside a transaction that is rolled back at the end; each test then
+runs in its own savepoint (pytest-django's `db`), so tests cannot disturb each other.
 """
 
 import re
@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
@@ -32,8 +31,6 @@ from research.models import (
 )
 from stories.models import Author, StoryIndexPage, StoryPage
 
-# The module's tests share one load of the demo content (once per xdist worker that runs them).
-
 PASSWORD_LINE = re.compile(r"with password: (\S+)")
 
 
@@ -43,14 +40,10 @@ def no_admin_env(monkeypatch):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The output of one `load_demo_content` run, on a database rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_content", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_content):
+    """The output of the package's `load_demo_content` run (conftest.py)."""
+    return demo_content.output
 
 
 def load(*args):

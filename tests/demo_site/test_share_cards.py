@@ -5,8 +5,8 @@ portfolio/demo/images.py); a page with its own picture shares that instead. The
 page types and their addresses are the browser tests' (tests/browser/pages.py and
 `demo_urls`), so a new page type is covered here as soon as it is covered there.
 
-Loading the demo content takes several seconds, so it is loaded once for the module
-inside a transaction rolled back at the end, as in test_demo_content.py.
+Loading the demo content takes several seconds, so it is loaded once for this
+package (conftest.py) inside a transaction rolled back at the end.
 """
 
 from io import StringIO
@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
 from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.models import Site
@@ -25,23 +24,19 @@ from wagtail.models import Site
 from portfolio.base.models import SiteSettings
 from portfolio.base.seo import SHARE_RENDITION
 from portfolio.demo import content
-from tests.browser.conftest import demo_urls
 from tests.browser.pages import PUBLIC_PAGE_TYPES
 from tests.helpers.seo import meta, rendition_for
 
-# The module's tests share one load of the demo content (once per xdist worker that runs them).
+# The package shares one load of the demo content (conftest.py).
 
 # Page types whose demo pages have a picture of their own to share.
 OWN_PICTURE = {"research-project", "theme", "researcher", "story", "strategy"}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo site's page addresses, on a database rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_content", stdout=StringIO())
-        yield demo_urls()
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_content):
+    """The demo site's page addresses (the package's load of it: conftest.py)."""
+    return demo_content.urls
 
 
 def default_share_image():

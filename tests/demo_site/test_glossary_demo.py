@@ -1,24 +1,21 @@
 """Lay readers' searches on the demo content, through the glossary the demo ships.
 
 The demo content (its glossary of terms written for this site, its projects) is
-loaded once for the module inside a transaction rolled back at the end; each
-test runs in its own savepoint. `.ci/run` runs this module on SQLite and on
-PostgreSQL, so every row of the table is a check that the backends agree.
+loaded once for this package (conftest.py) inside a transaction rolled back at the
+end; each test runs in its own savepoint. `.ci/run` runs this module on SQLite and
+on PostgreSQL, so every row of the table is a check that the backends agree.
 """
 
 import re
-from io import StringIO
 from urllib.parse import quote_plus
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from portfolio.demo.glossary import GLOSSARY
 from research.glossary_models import GlossaryTerm
 from research.models import ResearchProjectPage
 
-# The module's tests share one load of the demo content (once per xdist worker that runs them).
+# The package shares one load of the demo content (conftest.py).
 pytestmark = pytest.mark.django_db
 
 #: What a lay reader types -> demo projects (by title) it must find. Most of them
@@ -53,12 +50,10 @@ LAY_QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_content", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_content):
+    """The package's load of the demo content (conftest.py)."""
+    return demo_content
 
 
 def found_titles(client, query):

@@ -18,6 +18,7 @@ call-to-action block uses this check, so an import would close a cycle.
 from urllib.parse import urlsplit
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from wagtail.models import Site
 
@@ -25,10 +26,22 @@ NOT_ALLOWED = "Choose a donation page from the allow-list in Site settings."
 NOT_SECURE = "Use a secure https:// address with a domain name, e.g. https://example.org/donate."
 
 
+#: Hosts that `settings.DONATE_LOCAL_HTTP` lets through over plain http://.
+_THIS_MACHINE = frozenset({"127.0.0.1", "localhost"})
+
+
 def is_safe_destination(url):
-    """True for an absolute https:// address with a host (no backslash tricks)."""
+    """True for an absolute https:// address with a host (no backslash tricks).
+
+    With ``settings.DONATE_LOCAL_HTTP`` (set by the test settings only: the browser
+    tests' live server, the donation page's stand-in, speaks plain http), also an
+    http:// address on this machine."""
     parts = urlsplit(url)
-    return parts.scheme == "https" and bool(parts.hostname) and "\\" not in url
+    if not parts.hostname or "\\" in url:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and settings.DONATE_LOCAL_HTTP and parts.hostname in _THIS_MACHINE
 
 
 def validate_destination(url):

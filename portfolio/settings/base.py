@@ -85,6 +85,9 @@ MIDDLEWARE = [
 
 # Seconds a CDN may keep a page for anonymous visitors (s-maxage; browsers keep it at
 # most a minute); 0 = no Cache-Control added. Longer when a purge is configured below.
+# Donation pages must be https:// (portfolio/base/donations.py). Only the test settings
+# turn this on, for the browser tests' live server on 127.0.0.1, which speaks plain http.
+DONATE_LOCAL_HTTP = False
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "0"))
 PUBLIC_STALE_SECONDS = int(env("PUBLIC_STALE_SECONDS", "60"))
 PUBLIC_STALE_IF_ERROR_SECONDS = int(env("PUBLIC_STALE_IF_ERROR_SECONDS", "86400"))

@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+# The browser tests' donation stand-in is the live server: http on 127.0.0.1.
+DONATE_LOCAL_HTTP = True
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portfolio-test-media-"))

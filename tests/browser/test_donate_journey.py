@@ -12,7 +12,7 @@ How the 500 page is produced: this module is also a URLconf. It adds one
 test-only view that raises, in front of the project's own URLs, and the 500 test
 switches ``ROOT_URLCONF`` to it with ``override_settings`` (settings are global,
 and Django reads ``ROOT_URLCONF`` afresh for every request, so the live server's
-thread follows). The browser then gets a genuine 500 from Django's own
+thread follows). The browser then gets a genuine 500 from the site's own
 ``handler500``, through every middleware, with the stylesheet served by the
 live server as in production. That the 500 page needs no database is checked
 without a browser in tests/portfolio/test_errors.py: taking the database away
@@ -39,6 +39,7 @@ urlpatterns = [
     path(SERVER_ERROR_PATH.strip("/") + "/", server_error_view),
     path("", include("portfolio.urls")),
 ]
+handler500 = "portfolio.views.server_error"  # as portfolio/urls.py sets it
 
 
 @pytest.fixture

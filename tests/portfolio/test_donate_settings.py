@@ -34,6 +34,24 @@ def test_the_one_check_accepts_https():
     validate_destination(DEFAULT)  # no error
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8123/give", "http://localhost/give"])
+def test_plain_http_to_this_machine_only_where_the_test_settings_allow_it(settings, url):
+    """The browser tests' donation stand-in is their live server, which speaks http."""
+    settings.DONATE_LOCAL_HTTP = True
+    validate_destination(url)  # no error
+    with pytest.raises(ValidationError):
+        validate_destination("http://donate.example.org/give")
+    settings.DONATE_LOCAL_HTTP = False  # as in every other settings module
+    with pytest.raises(ValidationError):
+        validate_destination(url)
+
+
+def test_production_never_allows_plain_http():
+    from portfolio.settings import base
+
+    assert base.DONATE_LOCAL_HTTP is False
+
+
 @pytest.mark.parametrize("url", INSECURE[:2])
 def test_model_validation_refuses_an_http_donate_url(site_tree, url):
     settings = SiteSettingsFactory(donate_url=DEFAULT)

@@ -88,7 +88,8 @@ def test_500_renders_without_a_database():
     assert soup.h1.get_text(strip=True) == "Sorry, something went wrong on our side"
     assert soup.title.get_text() == "Something went wrong | Breast Cancer Now"
     assert soup.select_one('main a[href="/"]')
-    assert "{%" not in html and "{{" not in html
+    assert "{%" not in html and "{{" not in html and "{#" not in html
+    assert html.startswith("<!DOCTYPE html>")
 
 
 @override_settings(ROOT_URLCONF=__name__)

@@ -7,11 +7,12 @@ One content version
 -------------------
 Everything cached here is stored as ``(version, value)`` next to ONE content
 version (``VERSION_KEY``), an opaque token in the shared cache (Redis in
-production). A value counts only while its version is the current one, and the
-token and the value are read in one round trip (``get_many``). Any change to
-public content sets a new token after its transaction commits (see
-``INVALIDATED_BY`` below), so every process sees every change on its next
-request: nothing is kept per process.
+production). A value counts only while its version is the current one. Any
+change to public content sets a new token after its transaction commits (see
+``INVALIDATED_BY`` below) and publishes that it did, so every process sees every
+change on its next request. A process reads the version at the start of a request,
+or keeps the one it read last while Redis has published no change since
+(``_request_start_version``; README "How caching works").
 
 What uses it
 ------------
@@ -86,6 +87,20 @@ def _read(key=None):
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
     return version, (found.get(key) if key is not None else None)
+
+
+def _request_start_version():
+    """The content version for a request that is starting: from this process's copy
+    while Redis has published no change since it was read (``WatchedValue`` in
+    portfolio/base/redis_cache.py: a look at a socket, no round trip), else read
+    (one round trip). The copy is confirmed by a read at least every
+    ``CACHE_VERSION_CONFIRM_SECONDS``; 0 reads on every request. A cache backend
+    that cannot publish (the in-memory one of dev and tests) is read every time."""
+    watched_value = getattr(cache, "watched_value", None)
+    seconds = settings.CACHE_VERSION_CONFIRM_SECONDS
+    if watched_value is None or not seconds:
+        return _read()[0]
+    return watched_value(VERSION_KEY).get(lambda: _read()[0], seconds)
 
 
 # The content version read at the start of the current request (PageCacheMiddleware):
@@ -233,7 +248,12 @@ def cached_many(kind, parts_by_id, build_missing, timeout=None):
 
 
 def _bump():
+    """Set a new content version, then tell every process's ``WatchedValue`` (after the
+    write, so a process that hears of it reads the new version)."""
     cache.set(VERSION_KEY, _new_version(), None)
+    publish = getattr(cache, "publish", None)
+    if publish is not None:
+        publish(VERSION_KEY, "changed")
     if cache.get(VERSION_KEY) is None and settings.CACHE_SECONDS:
         logger.error(
             "Content changed while the cache was unreachable: cached pages may be stale "
@@ -475,7 +495,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.path.startswith(self.passed_through):
             return self.get_response(request)  # static files: no version needed
-        token = _request_version.set(_read()[0])
+        token = _request_version.set(_request_start_version())
         try:
             return self._respond(request)
         finally:

@@ -230,6 +230,10 @@ else:
 # Longest life of a value derived from content (facet counts, charts, chrome...); any
 # change to public content makes them all stale at once, whatever this says. 0 = off.
 CACHE_SECONDS = int(env("CACHE_SECONDS", "3600"))
+# How long a process may go on using the content version it last read while Redis
+# has published no change (a change is heard at once; this bounds what a Redis that
+# hangs without closing connections could hide). 0 = read it on every request.
+CACHE_VERSION_CONFIRM_SECONDS = float(env("CACHE_VERSION_CONFIRM_SECONDS", "1"))
 # Derived values each process also keeps in its own memory, used only while their
 # content version is current (read from Redis once per request).
 CACHE_LOCAL_ENTRIES = int(env("CACHE_LOCAL_ENTRIES", "1024"))

@@ -198,6 +198,7 @@ class WatchedValue:
         self.pid = os.getpid()
         self._backend = backend
         self._channel = channel
+        self._pool = None
         self._connection = None
         self._refused = False  # SUBSCRIBE answered with an error: read every time
         self._value = None
@@ -245,6 +246,7 @@ class WatchedValue:
                 client_name=f"{self.CLIENT_NAME}-{self.pid}",
                 **self._backend._watch_options,
             )
+            self._pool = pool  # kept with its connection
             self._connection = pool.get_connection()
             self._connection.send_command("SUBSCRIBE", self._channel)
             # Subscribed once Redis confirms: reads made after this see every change.
@@ -258,6 +260,6 @@ class WatchedValue:
             self._drop()
 
     def _drop(self):
-        connection, self._connection = self._connection, None
+        connection, self._connection, self._pool = self._connection, None, None
         if connection is not None:
             connection.disconnect()

@@ -121,9 +121,9 @@ def content_version():
 class _Recent:
     """This process's copies of the values it read last, each with its content version.
 
-    A copy is used only while its version is the current one, which each request
-    reads from the shared cache: so it is never staler than the shared entry, and
-    using it costs no round trip (for a page: a few bytes instead of the page).
+    A copy is used only while its version is the current one, as each request
+    learns it (`_request_start_version`): so it is never staler than the shared
+    entry, and using it costs no round trip.
     Bounded: the setting `size_setting` names how many entries, of at most 1 MB
     each, least recently used out first. Values are kept pickled, so no request
     can change the copy another request reads; with `immutable`, the values are
@@ -471,10 +471,10 @@ class PageCacheMiddleware:
 
     Placed right after the security and request-hygiene middleware, before the
     CSP, Permissions-Policy, static-file, framing, session and authentication
-    middleware: a hit costs one small cache round trip (the content version; the
-    page itself comes from this process's own copy when current, see ``_Recent``)
-    and no database query, so cached pages are still served while the database
-    is down. The headers the skipped middleware adds are stored with the page
+    middleware: a hit costs no database query and usually no Redis round trip
+    (the page comes from this process's own copy while its content version is
+    current, see ``_Recent`` and ``_request_start_version``), so cached pages are
+    still served while the database is down. The headers the skipped middleware adds are stored with the page
     (``_STORED_HEADERS``); static files pass through without a round trip. Keyed
     by the normalised URL (``normalised_url``); stale as soon as the content
     version changes; kept at most ``PAGE_CACHE_SECONDS``.

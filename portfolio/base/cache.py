@@ -474,8 +474,9 @@ class PageCacheMiddleware:
     middleware: a hit costs no database query and usually no Redis round trip
     (the page comes from this process's own copy while its content version is
     current, see ``_Recent`` and ``_request_start_version``), so cached pages are
-    still served while the database is down. The headers the skipped middleware adds are stored with the page
-    (``_STORED_HEADERS``); static files pass through without a round trip. Keyed
+    still served while the database is down. The headers the skipped middleware
+    adds are stored with the page (``_STORED_HEADERS``); static files pass
+    through without a round trip. Keyed
     by the normalised URL (``normalised_url``); stale as soon as the content
     version changes; kept at most ``PAGE_CACHE_SECONDS``.
 

@@ -97,6 +97,13 @@ def _groups(snapshot):
     return groups
 
 
+def _search_groups():
+    """`_groups()` of the glossary, cached like the glossary itself (until content
+    changes): folding every name of every entry (228 names in the demo glossary) was
+    1.4 ms of every search; reading the cached groups is about 0.1 ms."""
+    return cached("glossary-groups", {"shape": 1}, lambda: _groups(glossary()))
+
+
 def _other_spellings(phrase):
     """`phrase` in the other spelling of its British/American words, if any."""
     words = phrase.split()
@@ -157,7 +164,7 @@ def parse_query(text):
     """`text` read against the glossary: a list of (words, alternatives) in query order,
     `alternatives` None for a word the glossary does not know."""
     words = _words(text)
-    groups = _groups(glossary())
+    groups = _search_groups()
     parts, i = [], 0
     while i < len(words):
         for length in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):

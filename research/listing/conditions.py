@@ -138,7 +138,7 @@ def pk_in(ids):
     parameter each time (about 20 ms of Python per 5,000 ids) and the database
     parses them all again.
 
-    On PostgreSQL the condition is `pk = ANY('{1,2,3}'::bigint[])`, which the
+    On PostgreSQL the condition is `pk = ANY('{1,2,3}'::integer[])`, which the
     planner estimates from the array: an `IN (SELECT unnest(...))` it took for 200
     ids whatever their number, and joined by probing the pages' index once per id
     (the facet statement for "blood test", 4,400 ids, went from about 60 to 45 ms).
@@ -157,10 +157,20 @@ def pk_in(ids):
 
 
 class _EqualsAny(models.Func):
-    """`column = ANY(array::bigint[])`, a condition (`pk_in` on PostgreSQL)."""
+    """`column = ANY(array::<the column's type>[])`, a condition (`pk_in` on PostgreSQL).
+
+    The array has the column's own type (`integer[]` for a page id): PostgreSQL
+    (14 and later) hashes a constant array to test each row against it only when
+    the operator's two sides hash alike, which integer = bigint does not. Unhashed,
+    every row is compared with every id in turn (64 ms to scan 10,000 projects for
+    4,400 ids), so the planner probed the primary key once per id instead (7 ms in
+    each part of the facet statement for "blood test"); hashed, a scan of the
+    projects is about 5 ms and the facet statement went from about 33 to 26 ms."""
 
     output_field = models.BooleanField()
 
     def as_sql(self, compiler, connection, **extra_context):
+        column_expression = self.get_source_expressions()[0]
         column, array = (compiler.compile(part) for part in self.get_source_expressions())
-        return f"({column[0]} = ANY({array[0]}::bigint[]))", (*column[1], *array[1])
+        db_type = column_expression.output_field.db_type(connection) or "bigint"
+        return f"({column[0]} = ANY({array[0]}::{db_type}[]))", (*column[1], *array[1])

@@ -38,7 +38,7 @@ THEME_RESEARCHERS = 24
 def listing_context(page, request, fixed_theme=None):
     """The filtered, faceted listing shared by the index and every theme page."""
     project_filter = ProjectFilter(
-        request.GET, page.projects(), fixed_theme=fixed_theme, cache_scope=page.pk
+        request.GET, page.projects(), fixed_theme=fixed_theme, cache_scope=page.pk, paged=True
     )
     facets = project_filter.facets()
     view = ListingView(request, project_filter, request.path)  # research/table_view.py
@@ -142,7 +142,7 @@ def export_360giving(page, request):
 
 def api_projects(page, request):
     """The JSON API: the filtered projects, a page at a time, with the facet counts."""
-    project_filter = ProjectFilter(request.GET, page.projects(), cache_scope=page.pk)
+    project_filter = ProjectFilter(request.GET, page.projects(), cache_scope=page.pk, paged=True)
     facets = project_filter.facets()
     return exports.api_response(project_filter, facets, page, request)
 

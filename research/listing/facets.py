@@ -149,7 +149,9 @@ class FacetsMixin:
         text = models.CharField()
         number = models.IntegerField()
         faceted = {}
-        scope = self.base.order_by()
+        # Results in relevance order: the text condition (`matches()`, ids of the base
+        # set alone) stands for the base set's own, which joins Wagtail's page table.
+        scope = (self.base.model.objects if self.in_base_first else self.base).order_by()
         for dimension, condition in self._conditions():
             if dimension in self.FACETED:
                 faceted[dimension] = condition

@@ -1,5 +1,5 @@
 """A text search's matches cut to the listing's own projects first (`ProjectFilter`
-with `paged=True`, research/listing/filter.py `matches`): the same facet counts,
+with `paged=True` and no other filter, research/listing/filter.py `matches`): the same facet counts,
 totals and results in the same order as applying the base set's conditions to the
 ranked ids (`paged=False`), whatever is filtered, and nothing outside the base set
 (drafts, private projects, projects of another section) ever counted or listed."""
@@ -77,7 +77,8 @@ def test_matches_cut_to_the_section_first_change_nothing(section):
         request = RequestFactory().get(f"/research/?{query}")
         data = QueryDict(query)
         project_filter = ProjectFilter(data, index.projects(), fixed_theme=fixed_theme, paged=paged)
-        assert project_filter.in_base_first == paged
+        text_alone = set(data) - {"page"} == {"q"} and fixed_theme is None
+        assert project_filter.in_base_first == (paged and text_alone)
         facets = [
             (facet.param, [(o.value, o.count) for o in facet.options])
             for facet in project_filter.facets()

@@ -1,3 +1,5 @@
+import socket
+import threading
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -211,3 +213,29 @@ def build_seo_site(site_tree):
         draft_researcher=draft_researcher,
         draft_institution=draft_institution,
     )
+
+
+# Redis down or hung (test_cache.py, test_cache_watch.py).
+
+
+@pytest.fixture
+def hung_port():
+    """A port that accepts connections and never answers (a hung Redis)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+    threading.Thread(
+        target=lambda: [accepted.append(server.accept()) for _ in range(16)], daemon=True
+    ).start()
+    yield server.getsockname()[1]
+    server.close()
+
+
+@pytest.fixture
+def closed_port():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port

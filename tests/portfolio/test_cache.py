@@ -4,7 +4,6 @@ database fails. Real separate processes: test_cache_processes.py."""
 
 import http.server
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -113,29 +112,6 @@ def test_a_lost_version_is_never_taken_for_an_old_one(site_tree):
 
 
 # --- Redis down or hung -------------------------------------------------------------------
-
-
-@pytest.fixture
-def hung_port():
-    """A port that accepts connections and never answers (a hung Redis)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted = []
-    threading.Thread(
-        target=lambda: [accepted.append(server.accept()) for _ in range(16)], daemon=True
-    ).start()
-    yield server.getsockname()[1]
-    server.close()
-
-
-@pytest.fixture
-def closed_port():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def redis_at(port):

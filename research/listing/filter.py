@@ -38,7 +38,7 @@ from research.listing.conditions import (
     status_q,
 )
 from research.listing.facets import FacetsMixin
-from research.listing.search import ranked_ids
+from research.listing.search import matching_ids, ranked_ids
 from research.models import (
     UK_REGIONS,
     Institution,
@@ -123,6 +123,7 @@ class ProjectFilter(FacetsMixin, ChartsMixin, ListingFilter):
             sort = default_sort
         self.sort = sort
         self._search_pks = None
+        self._text_pks = None
         self._matches = None
 
     # Conditions -----------------------------------------------------------
@@ -174,31 +175,49 @@ class ProjectFilter(FacetsMixin, ChartsMixin, ListingFilter):
         if self.trials_only:
             conditions.append((Param.TRIALS, self._trial_condition()))
         if self.query and text:
-            ids = self.matches() if self.in_base_first else self.search_pks()
+            ids = self.matches() if self.in_base_first else self.text_pks()
             conditions.append((Param.QUERY, pk_in(ids)))
         return conditions
 
     def _trial_condition(self):
         return Q(trial_registration__gt="") | in_themes(theme__slug="clinical-trials")
 
+    def _search_text(self):
+        # Wagtail's SQLite backend puts each word in FTS5 double quotes without
+        # escaping any inside it, so a `"` in the text is a syntax error there.
+        return " ".join(self.query.replace('"', " ").split())
+
     def search_pks(self):
-        """Project ids matching the text, best first: one search query per request.
+        """Project ids matching the text, best first: one search query per request (two
+        with the glossary's other names, research/listing/search.py `ranked_ids`).
 
         The search runs over all live projects (filter fields are backend-specific);
-        the other filters then apply to these ids in the database."""
-
+        the other filters then apply to these ids in the database. The same words
+        give the same ranking until the content changes: a reader refining a search
+        by facets or pages repeats it exactly, so it is cached by the text alone."""
         if self._search_pks is None:
-            # Wagtail's SQLite backend puts each word in FTS5 double quotes without
-            # escaping any inside it, so a `"` in the text is a syntax error there.
-            text = " ".join(self.query.replace('"', " ").split())
-            self._search_pks = []
-            if text:
-                # The same words give the same ranking until the content changes: a
-                # reader refining a search by facets or pages repeats it exactly.
-                self._search_pks = self._cached(
-                    "search", lambda: ranked_ids(text), state={"text": text}
-                )
+            text = self._search_text()
+            self._search_pks = (
+                self._cached("search", lambda: ranked_ids(text), state={"text": text})
+                if text
+                else []
+            )
         return self._search_pks
+
+    def text_pks(self):
+        """The ids `search_pks` finds, unordered (a sorted list): the text condition for
+        everything but a page in relevance order, which needs no score for each
+        match (`matching_ids`); cached like `search_pks`."""
+        if self._search_pks is not None:
+            return self._search_pks  # already ranked: the same ids
+        if self._text_pks is None:
+            text = self._search_text()
+            self._text_pks = (
+                self._cached("search-matched", lambda: matching_ids(text), state={"text": text})
+                if text
+                else []
+            )
+        return self._text_pks
 
     @property
     def in_base_first(self):
@@ -286,12 +305,14 @@ class ProjectFilter(FacetsMixin, ChartsMixin, ListingFilter):
         elif self.in_base_first:
             page = paginate(request, self.matches(), per_page)
         else:
-            # The other filters' matches, unordered and without the text condition,
-            # which the ranked ids already are (with it: slower, measured).
-            allowed = set(
-                self.queryset(exclude=Param.QUERY).order_by().values_list("pk", flat=True)
-            )
-            page = paginate(request, [pk for pk in self.search_pks() if pk in allowed], per_page)
+            # Only the matches that pass the other filters are ranked, in the search's
+            # own query (`ranked_ids` with `among`: their order in the whole ranking),
+            # rather than every match of the text and then the ids of every project
+            # that passes the other filters.
+            text = self._search_text()
+            others = self.queryset(exclude=Param.QUERY)
+            ordered = self._cached("search-page", lambda: ranked_ids(text, among=others))
+            page = paginate(request, ordered, per_page)
         qs = decorate(self.base) if decorate else self.base
         objects = qs.in_bulk(list(page.object_list))
         page.object_list = [objects[pk] for pk in page.object_list if pk in objects]

@@ -13,6 +13,7 @@ import pytest
 
 from portfolio.demo.glossary import GLOSSARY
 from research.glossary_models import GlossaryTerm
+from research.listing.search import matching_ids, ranked_ids
 from research.models import ResearchProjectPage
 
 # The package shares one load of the demo content (conftest.py).
@@ -110,3 +111,19 @@ def test_a_demo_project_page_marks_a_term_in_its_lay_summary(demo, client):
     assert 'class="glossary-term" href="/research/glossary/#clinical-trial"' in html
     # "bone" is everyday English as well as short for bone metastases: an alias, not marked.
     assert 'class="glossary-term" href="/research/glossary/#bone-metastases"' not in html
+
+
+@pytest.mark.parametrize("query", [*LAY_QUERIES, "cells", "bone", "secondary breast cancer"])
+def test_ranking_some_matches_keeps_their_order_in_the_whole_ranking(demo, query):
+    """`ranked_ids(text, among=...)` (the projects a listing's other filters leave, as a
+    subquery of the search) is the whole ranking cut to them, and `matching_ids` finds
+    the same ids unordered, in one query: on both databases."""
+    everything = ranked_ids(query)
+    assert everything and sorted(matching_ids(query)) == sorted(everything)
+    projects = ResearchProjectPage.objects.live()
+    for among in (everything[::3], everything[1::2], everything[-2:], [max(everything) + 1]):
+        pages = projects.filter(pk__in=among)
+        assert ranked_ids(query, among=pages) == [pk for pk in everything if pk in among]
+    with_themes = projects.filter(themes__isnull=False).distinct()  # joins, as a listing's
+    kept = set(with_themes.values_list("pk", flat=True))
+    assert ranked_ids(query, among=with_themes) == [pk for pk in everything if pk in kept]

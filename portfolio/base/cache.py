@@ -61,6 +61,8 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from portfolio.base.redis_cache import cache_reachable_again
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
@@ -275,6 +277,15 @@ def content_changed(**kwargs):
     _on_commit(_bump)
 
 
+def _renew_after_outage(**kwargs):
+    """Redis is back after this process found it unreachable: a change committed
+    meanwhile (here or in another process) could not set a new version (`_bump`
+    failed, and logged it), so entries stored before the outage would count again,
+    a page made private meanwhile included. A new version now makes them all stale;
+    every process that saw the outage does the same when it reaches Redis again."""
+    _bump()
+
+
 # --- What invalidates it -------------------------------------------------------------------
 
 # Fields Wagtail writes when an editor saves a draft or locks a page: no public change.
@@ -337,6 +348,7 @@ INVALIDATED_BY = (
     (post_save, _saved),  # pages, snippets, settings, view restrictions, images...
     (post_delete, _deleted),
     (m2m_changed, _m2m_changed),  # a project's themes, a story's related projects...
+    (cache_reachable_again, _renew_after_outage),  # changes during a Redis outage
 )
 # Bulk loads and imports write without signals and call `content_changed` themselves.
 

@@ -27,10 +27,16 @@ import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
 _OUTAGES = {}  # server location -> monotonic time until which Redis is skipped
+
+#: Sent (with `backend`) by the first call that reaches Redis after this process found
+#: it unreachable: whatever was written meanwhile, such as a new content version, was
+#: lost (portfolio/base/cache.py starts a new one).
+cache_reachable_again = Signal()
 
 
 class _ReusingRedisClient(RedisCacheClient):
@@ -124,12 +130,14 @@ class ResilientRedisCache(RedisCache):
             return default
         try:
             result = call()
+            if down_until is not None:
+                _OUTAGES.pop(self._outage_key, None)
+                logger.warning("Cache reachable again")
+                cache_reachable_again.send(sender=type(self), backend=self)
+                result = call()  # again: the receivers may have changed what it read
         except (redis.exceptions.RedisError, OSError) as error:
             self._failed(error)
             return default
-        if down_until is not None:
-            _OUTAGES.pop(self._outage_key, None)
-            logger.warning("Cache reachable again")
         return result
 
     def get(self, key, default=None, version=None):

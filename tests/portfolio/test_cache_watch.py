@@ -151,3 +151,19 @@ def test_a_change_committed_in_another_process_shows_on_the_next_request(
         response = client.get(project.url)
     assert response["X-Cache"] == "miss"
     assert "Brain cells" in response.content.decode()
+
+
+def test_a_new_version_once_redis_is_back_and_the_call_that_found_it_sees_it(processes):
+    """A change committed while Redis was unreachable could not bump the version: the
+    first call that reaches Redis again starts a new one, and answers with it."""
+    here, there = processes
+    with mock.patch.object(site_cache, "cache", here):
+        before = site_cache._read()[0]
+        watched = here.watched_value(site_cache.VERSION_KEY)
+        assert watched.get(lambda: site_cache._read()[0], 60) == before
+        # An outage this process found, past its retry window: the next call tries.
+        redis_cache._OUTAGES[here._outage_key] = time.monotonic() - 1
+        after = site_cache._read()[0]
+        assert after not in (None, before)
+        assert there.get(site_cache.VERSION_KEY) == after  # every process's version
+        assert watched.get(lambda: site_cache._read()[0], 60) == after  # published
